@@ -1,0 +1,53 @@
+package dev.modelgate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code modelgate}: the engine's command-line front door for people and CI pipelines. Plain Java and
+ * picocli, no framework start-up, so it is fast enough to run as an init-container.
+ */
+@Command(name = "modelgate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Keeps unapproved, tampered or booby-trapped ML models out of Kubernetes workloads.",
+        subcommands = {
+                HashCommand.class,
+//A                ApproveCommand.class,
+//V                VerifyCommand.class,
+//D                DemoCommand.class,
+                CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+                "  0  ok",
+                "  1  verification failed (the files are not the approved ones)",
+                "  2  bad input or configuration (nothing was verified)",
+                "  3  download or I/O failure (the files could not be judged)"})
+public final class ModelGateCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new ModelGateCli());
+        cl.setExecutionExceptionHandler(new CliErrors());
+        cl.setParameterExceptionHandler(new CliErrors());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // The completion script generator is a hidden helper: `modelgate generate-completion > ~/.modelgate.bash`.
+        CommandLine gen = cl.getSubcommands().get("generate-completion");
+        gen.getCommandSpec().usageMessage().hidden(true);
+        return cl;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.modelgate.integrity;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Globs for files strict mode should not count as strays (editor swap files, a cache folder).
+ * A glob without '/' matches a file name at any depth ({@code *.tmp}); a glob with '/' matches the
+ * whole relative path ({@code .cache/**}). Ignored files are neither reported nor read.
+ */
+public final class IgnoreRules {
+
+    public static final IgnoreRules NONE = new IgnoreRules(List.of());
+
+    private final List<String> globs;
+    private final List<PathMatcher> nameMatchers = new ArrayList<>();
+    private final List<PathMatcher> pathMatchers = new ArrayList<>();
+
+    public IgnoreRules(List<String> globs) {
+        this.globs = List.copyOf(globs);
+        for (String glob : this.globs) {
+            if (glob.isBlank()) {
+                throw new IllegalArgumentException("ignore glob is empty");
+            }
+            PathMatcher m;
+            try {
+                m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("ignore glob '" + glob + "' is not a valid glob: " + e.getMessage());
+            }
+            (glob.contains("/") ? pathMatchers : nameMatchers).add(m);
+        }
+    }
+
+    public List<String> globs() {
+        return globs;
+    }
+
+    /** Whether {@code relativePath} (POSIX, relative to the root) is ignored. */
+    public boolean ignores(String relativePath) {
+        if (globs.isEmpty()) {
+            return false;
+        }
+        Path p = Path.of(relativePath);
+        Path name = p.getFileName();
+        for (PathMatcher m : nameMatchers) {
+            if (name != null && m.matches(name)) {
+                return true;
+            }
+        }
+        for (PathMatcher m : pathMatchers) {
+            if (m.matches(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

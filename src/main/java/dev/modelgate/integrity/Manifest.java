@@ -1,0 +1,103 @@
+package dev.modelgate.integrity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The files of one or more approved models, sorted by path. Paths are unique: the same path may be
+ * declared twice only with the same size and digest (two models sharing a VAE, say).
+ */
+public final class Manifest {
+
+    /** Paths sort by their UTF-8 bytes, so the order (and the digest) does not depend on the JVM's locale. */
+    public static final Comparator<String> PATH_ORDER = (a, b) -> Arrays.compareUnsigned(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+
+    private final List<ManifestEntry> entries;
+    private final Map<String, ManifestEntry> byPath;
+
+    private Manifest(List<ManifestEntry> sorted) {
+        this.entries = Collections.unmodifiableList(sorted);
+        Map<String, ManifestEntry> map = new LinkedHashMap<>();
+        for (ManifestEntry e : sorted) {
+            map.put(e.path(), e);
+        }
+        this.byPath = Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * Builds a manifest; throws {@link IllegalArgumentException} naming the path when one path is
+     * declared twice with different contents.
+     */
+    public static Manifest of(Collection<ManifestEntry> files) {
+        Map<String, ManifestEntry> unique = new LinkedHashMap<>();
+        for (ManifestEntry e : files) {
+            ManifestEntry previous = unique.putIfAbsent(e.path(), e);
+            if (previous != null && !previous.equals(e)) {
+                throw new IllegalArgumentException("path '" + e.path()
+                        + "' is declared twice with different size or sha256");
+            }
+        }
+        List<ManifestEntry> sorted = new ArrayList<>(unique.values());
+        sorted.sort(null);
+        return new Manifest(sorted);
+    }
+
+    public List<ManifestEntry> entries() {
+        return entries;
+    }
+
+    public Optional<ManifestEntry> get(String path) {
+        return Optional.ofNullable(byPath.get(path));
+    }
+
+    public boolean contains(String path) {
+        return byPath.containsKey(path);
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    public long totalBytes() {
+        return entries.stream().mapToLong(ManifestEntry::size).sum();
+    }
+
+    /**
+     * The manifest digest: {@code sha256:} + hex SHA-256 of one line per file, {@code <sha256> <size> <path>\n},
+     * in {@link #PATH_ORDER}. The CLI, the operator (status.manifestDigest) and the verification plan all
+     * use this one function, so equal digests mean equal file sets.
+     */
+    public String digest() {
+        MessageDigest md = Sha256.newDigest();
+        for (ManifestEntry e : entries) {
+            md.update((e.sha256() + " " + e.size() + " " + e.path() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return "sha256:" + HexFormat.of().formatHex(md.digest());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Manifest m && m.entries.equals(entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Manifest" + entries;
+    }
+}
