@@ -13,9 +13,9 @@ import picocli.CommandLine.Command;
         description = "Keeps unapproved, tampered or booby-trapped ML models out of Kubernetes workloads.",
         subcommands = {
                 HashCommand.class,
-//A                ApproveCommand.class,
-//V                VerifyCommand.class,
-//D                DemoCommand.class,
+                ApproveCommand.class,
+                VerifyCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class
         },

@@ -63,6 +63,9 @@ public final class FileHasher {
                 if (n < 0) {
                     break;
                 }
+                if (total == 0) {
+                    StartupClock.firstByteHashed();
+                }
                 md.update(array, 0, n);
                 for (ContentCheck.Session s : sessions) {
                     s.update(array, 0, n);

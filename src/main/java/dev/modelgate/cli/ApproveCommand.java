@@ -1,0 +1,160 @@
+package dev.modelgate.cli;
+
+import dev.modelgate.integrity.Finding;
+import dev.modelgate.integrity.IntegrityEngine;
+import dev.modelgate.integrity.IntegrityReport;
+import dev.modelgate.integrity.ManifestEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelgate approve DIR}: prints a ready-to-commit {@code TrustedModel} for a directory. This is
+ * how a platform team onboards a model into Git: hash what it reviewed, commit the YAML, apply it.
+ */
+@Command(name = "approve", mixinStandardHelpOptions = true,
+        description = "Print a TrustedModel YAML for a model directory: every file's path, size and sha256, "
+                + "ready to commit to Git and apply.")
+final class ApproveCommand implements Callable<Integer> {
+
+    /** DNS-1123 subdomain: what Kubernetes accepts as an object name. */
+    static final Pattern OBJECT_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+    static final Pattern REVIEW_INTERVAL = Pattern.compile("^[1-9][0-9]*(h|d|w)$");
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory, as reviewed.")
+    Path dir;
+
+    @Option(names = "--name", required = true, description = "TrustedModel name (DNS-1123, e.g. sdxl-base).")
+    String name;
+
+    @Option(names = "--source", required = true, description = "The ModelSource this model comes from.")
+    String source;
+
+    @Option(names = "--namespace", description = "Namespace of the TrustedModel (omit to use kubectl's current one).")
+    String namespace;
+
+    @Option(names = "--url-prefix", paramLabel = "URL",
+            description = "https:// prefix the files can be downloaded from; each file's url is URL/<path>.")
+    String urlPrefix;
+
+    @Option(names = "--review-interval", paramLabel = "INTERVAL",
+            description = "Record a review: interval such as 90d (lastReviewed is today, UTC).")
+    String reviewInterval;
+
+    @Option(names = "--reviewer", description = "Who reviewed the model (with --review-interval).")
+    String reviewer;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the YAML to FILE instead of stdout.")
+    Path output;
+
+    @Mixin
+    EngineOptionsMixin engine;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        checkName("--name", name);
+        checkName("--source", source);
+        if (namespace != null) {
+            checkName("--namespace", namespace);
+        }
+        if (urlPrefix != null && !urlPrefix.startsWith("https://")) {
+            throw new BadInputException("--url-prefix '" + urlPrefix + "' is not an https:// URL; ModelGate never "
+                    + "downloads over plain HTTP");
+        }
+        if (reviewInterval != null && !REVIEW_INTERVAL.matcher(reviewInterval).matches()) {
+            throw new BadInputException("--review-interval '" + reviewInterval + "' is not a number followed by h, d or w");
+        }
+        IntegrityReport report = new IntegrityEngine(engine.toOptions()).describe(dir);
+        if (!report.ok()) {
+            for (Finding f : report.findings()) {
+                spec.commandLine().getErr().println("modelgate approve: " + f.message());
+            }
+            spec.commandLine().getErr().println("modelgate approve: refusing to approve " + dir
+                    + " until the problems above are fixed");
+            return report.exitCode();
+        }
+        String yaml = "# Approved with `modelgate approve` from " + dir.getFileName() + " on "
+                + LocalDate.now(ZoneOffset.UTC) + "; manifest " + report.manifest().digest() + "\n"
+                + ResourceYaml.write(trustedModel(report));
+        if (output != null) {
+            Files.writeString(output, yaml, StandardCharsets.UTF_8);
+        } else {
+            spec.commandLine().getOut().print(yaml);
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    Map<String, Object> trustedModel(IntegrityReport report) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        if (namespace != null) {
+            metadata.put("namespace", namespace);
+        }
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (ManifestEntry e : report.manifest().entries()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("path", e.path());
+            f.put("sha256", e.sha256());
+            f.put("size", e.size());
+            if (urlPrefix != null) {
+                f.put("url", joinUrl(urlPrefix, e.path()));
+            }
+            files.add(f);
+        }
+        Map<String, Object> specMap = new LinkedHashMap<>();
+        specMap.put("source", source);
+        specMap.put("files", files);
+        if (reviewInterval != null) {
+            Map<String, Object> review = new LinkedHashMap<>();
+            review.put("interval", reviewInterval);
+            review.put("lastReviewed", LocalDate.now(ZoneOffset.UTC).toString());
+            if (reviewer != null) {
+                review.put("reviewer", reviewer);
+            }
+            specMap.put("review", review);
+        }
+        Map<String, Object> tm = new LinkedHashMap<>();
+        tm.put("apiVersion", "modelgate.dev/v1alpha1");
+        tm.put("kind", "TrustedModel");
+        tm.put("metadata", metadata);
+        tm.put("spec", specMap);
+        return tm;
+    }
+
+    /** Joins a prefix and a model path, percent-encoding what a URL path cannot hold as is. */
+    static String joinUrl(String prefix, String path) {
+        StringBuilder b = new StringBuilder(prefix.endsWith("/") ? prefix : prefix + "/");
+        for (byte x : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "/-._~".indexOf(c) >= 0;
+            b.append(plain ? String.valueOf((char) c) : String.format("%%%02X", c));
+        }
+        return b.toString();
+    }
+
+    private static void checkName(String option, String value) {
+        if (value.length() > 253 || !OBJECT_NAME.matcher(value).matches()) {
+            throw new BadInputException(option + " '" + value + "' is not a valid Kubernetes name "
+                    + "(lower-case letters, digits, '-' and '.', at most 253 characters)");
+        }
+    }
+}

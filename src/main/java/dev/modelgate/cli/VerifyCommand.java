@@ -1,0 +1,143 @@
+package dev.modelgate.cli;
+
+import dev.modelgate.api.v1alpha1.TrustedModel;
+import dev.modelgate.integrity.FileResult;
+import dev.modelgate.integrity.Finding;
+import dev.modelgate.integrity.IntegrityEngine;
+import dev.modelgate.integrity.IntegrityReport;
+import dev.modelgate.integrity.Manifest;
+import dev.modelgate.integrity.Outcome;
+import dev.modelgate.policy.ModelManifests;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code modelgate verify DIR --model tm.yaml}: proves a directory holds exactly the approved files. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check a model directory against one or more TrustedModel YAML files: every declared file "
+                + "present with its size and sha256, and (strict mode, the default) nothing else.")
+final class VerifyCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (the volume root).")
+    Path dir;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
+            description = "TrustedModel YAML (repeatable; a file may hold several documents).")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--no-strict", negatable = false,
+            description = "Allow files that no declared model names (default: strict, they fail).")
+    boolean lenient;
+
+    @Option(names = "--json", description = "One JSON line per file and a summary line, instead of text.")
+    boolean json;
+
+    @Mixin
+    EngineOptionsMixin engine;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<TrustedModel> declared = TrustedModelFiles.read(models);
+        List<String> names = declared.stream().map(ModelManifests::name).toList();
+        for (TrustedModel tm : declared) {
+            if (tm.getSpec().getRevoked() != null) {
+                String reason = tm.getSpec().getRevoked().getReason();
+                return refuseRevoked(ModelManifests.name(tm) + " is revoked"
+                        + (reason == null || reason.isBlank() ? "" : " (" + reason + ")")
+                        + "; its files may not be used", names);
+            }
+        }
+        Manifest manifest;
+        try {
+            manifest = ModelManifests.manifest(declared);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        IntegrityReport report = new IntegrityEngine(engine.toOptions().withStrict(!lenient)).verify(dir, manifest);
+        if (json) {
+            printJson(report, manifest, names);
+        } else {
+            printText(report, manifest, names);
+        }
+        return report.exitCode();
+    }
+
+    private int refuseRevoked(String message, List<String> names) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> s = summary("failed", Outcome.VERIFICATION_FAILED.exitCode(), names);
+            s.put("reason", message);
+            out.println(Json.line(s));
+        } else {
+            spec.commandLine().getErr().println("modelgate verify: " + message);
+        }
+        out.flush();
+        return Outcome.VERIFICATION_FAILED.exitCode();
+    }
+
+    private void printJson(IntegrityReport report, Manifest manifest, List<String> names) {
+        PrintWriter out = spec.commandLine().getOut();
+        int failed = 0;
+        for (FileResult f : report.files()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("event", "file");
+            line.put("path", f.path());
+            line.put("result", f.result());
+            line.put("reason", f.reason());
+            line.put("bytes", Math.max(f.size(), 0));
+            line.put("ms", f.millis());
+            line.put("sha256", f.sha256());
+            out.println(Json.line(line));
+            failed += f.ok() ? 0 : 1;
+        }
+        Map<String, Object> s = summary(report.ok() ? "ok" : "failed", report.exitCode(), names);
+        s.put("files", manifest.size());
+        s.put("failed", failed);
+        s.put("bytes", report.bytesHashed());
+        s.put("ms", report.millis());
+        s.put("manifestDigest", manifest.digest());
+        if (!report.ok()) {
+            s.put("reason", report.findings().get(0).message());
+        }
+        out.println(Json.line(s));
+        out.flush();
+    }
+
+    private static Map<String, Object> summary(String result, int exitCode, List<String> names) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("event", "summary");
+        s.put("result", result);
+        s.put("exitCode", exitCode);
+        s.put("models", names);
+        return s;
+    }
+
+    private void printText(IntegrityReport report, Manifest manifest, List<String> names) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (report.ok()) {
+            out.printf("verified %s: %d files, %s bytes, manifest %s (%d ms)%n", dir, manifest.size(),
+                    report.bytesHashed(), manifest.digest(), report.millis());
+            out.flush();
+            return;
+        }
+        for (Finding f : report.findings()) {
+            err.println("FAIL " + f.message());
+        }
+        err.printf("modelgate verify: %s does not match %s: %d problem%s (exit %d)%n", dir, String.join(", ", names),
+                report.findings().size(), report.findings().size() == 1 ? "" : "s", report.exitCode());
+        err.flush();
+    }
+}
