@@ -1,0 +1,109 @@
+package dev.modelgate.api.v1alpha1;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** What the operator last observed about a TrustedModel. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TrustedModelStatus {
+
+    @JsonPropertyDescription("metadata.generation this status was computed from.")
+    @Min(0)
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Ready, SourceTrusted, ReviewDue and Revoked; one entry per type.")
+    @Size(max = 16)
+    @ValidationRule(value = "self.all(c, self.exists_one(d, d.type == c.type))",
+            message = "condition types must be unique")
+    private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("Digest of the canonical file manifest (paths, sizes, SHA-256s) the verifier checks against.")
+    @Size(max = 128)
+    private String manifestDigest;
+
+    @JsonPropertyDescription("Number of files in spec.files.")
+    @Min(0)
+    private Integer fileCount;
+
+    @JsonPropertyDescription("Number of running pods that use this model.")
+    @Min(0)
+    private Integer pods;
+
+    @JsonPropertyDescription("The most recent verification failure reported for this model.")
+    private VerificationFailure lastVerificationFailure;
+
+    public TrustedModelStatus() {
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public String getManifestDigest() {
+        return manifestDigest;
+    }
+
+    public void setManifestDigest(String manifestDigest) {
+        this.manifestDigest = manifestDigest;
+    }
+
+    public Integer getFileCount() {
+        return fileCount;
+    }
+
+    public void setFileCount(Integer fileCount) {
+        this.fileCount = fileCount;
+    }
+
+    public Integer getPods() {
+        return pods;
+    }
+
+    public void setPods(Integer pods) {
+        this.pods = pods;
+    }
+
+    public VerificationFailure getLastVerificationFailure() {
+        return lastVerificationFailure;
+    }
+
+    public void setLastVerificationFailure(VerificationFailure lastVerificationFailure) {
+        this.lastVerificationFailure = lastVerificationFailure;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrustedModelStatus other
+                && Objects.equals(observedGeneration, other.observedGeneration)
+                && Objects.equals(conditions, other.conditions)
+                && Objects.equals(manifestDigest, other.manifestDigest)
+                && Objects.equals(fileCount, other.fileCount)
+                && Objects.equals(pods, other.pods)
+                && Objects.equals(lastVerificationFailure, other.lastVerificationFailure);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(observedGeneration, conditions, manifestDigest, fileCount, pods, lastVerificationFailure);
+    }
+}
