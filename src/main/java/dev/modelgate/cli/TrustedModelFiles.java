@@ -54,6 +54,15 @@ final class TrustedModelFiles {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadInputException(where + ": " + fieldPath(e) + ": " + e.getOriginalMessage());
         }
+        // Numbers default to 0 when absent; a missing size must be refused, not read as "empty file".
+        JsonNode files = node.path("spec").path("files");
+        for (int i = 0; i < files.size(); i++) {
+            for (String required : new String[] {"path", "sha256", "size"}) {
+                if (files.get(i).path(required).isMissingNode() || files.get(i).path(required).isNull()) {
+                    throw new BadInputException(where + ": spec.files[" + i + "]." + required + " is missing");
+                }
+            }
+        }
         List<String> problems = ModelManifests.problems(tm);
         if (!problems.isEmpty()) {
             throw new BadInputException(where + ": " + String.join("; ", problems));

@@ -51,9 +51,7 @@ public final class ModelManifests {
             }
             ModelPath.problem(f.getPath()).ifPresent(p -> out.add(at + ".path: " + p));
             ModelPath.sha256Problem(f.getSha256()).ifPresent(p -> out.add(at + ".sha256: " + p));
-            if (f.getSize() == null) {
-                out.add(at + ".size is missing");
-            } else if (f.getSize() < 0) {
+            if (f.getSize() < 0) {
                 out.add(at + ".size " + f.getSize() + " is negative");
             }
             if (f.getUrl() != null && !f.getUrl().startsWith("https://")) {

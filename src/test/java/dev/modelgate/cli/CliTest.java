@@ -312,8 +312,8 @@ class CliTest {
         StringBuilder out = new StringBuilder();
         boolean skipping = false;
         for (String line : yamlText.split("\n")) {
-            if (line.startsWith("  - path: ")) {
-                skipping = line.equals("  - path: " + path);
+            if (line.startsWith("    - path: ")) {
+                skipping = line.equals("    - path: " + path);
             }
             if (!skipping) {
                 out.append(line).append('\n');
@@ -327,10 +327,10 @@ class CliTest {
         boolean inFiles = false;
         boolean keeping = false;
         for (String line : yamlText.split("\n")) {
-            if (line.startsWith("  - path: ")) {
+            if (line.startsWith("    - path: ")) {
                 inFiles = true;
-                keeping = line.equals("  - path: " + path);
-            } else if (!line.startsWith("    ")) {
+                keeping = line.equals("    - path: " + path);
+            } else if (!line.startsWith("      ")) {
                 inFiles = false;
             }
             if (!inFiles || keeping) {
