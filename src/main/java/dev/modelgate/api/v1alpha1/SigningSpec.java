@@ -27,6 +27,7 @@ public class SigningSpec {
     @Size(max = 32)
     @ValidationRule(value = "self.all(k, self.exists_one(j, j.name == k.name))",
             message = "key names must be unique within a source")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) // an empty list is the same as none
     private List<SigningKey> keys = new ArrayList<>();
 
     @JsonPropertyDescription("Trust in certificate-chain signatures.")
