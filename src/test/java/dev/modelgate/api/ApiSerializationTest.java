@@ -15,9 +15,9 @@ import org.junit.jupiter.api.TestFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.modelgate.api.crd.Example;
-import dev.modelgate.api.crd.ProjectFiles;
-import dev.modelgate.api.crd.Yaml;
+import dev.modelgate.api.files.Example;
+import dev.modelgate.api.files.ProjectFiles;
+import dev.modelgate.api.files.Yaml;
 import dev.modelgate.api.schema.CommittedCrds;
 import dev.modelgate.api.v1alpha1.Condition;
 import dev.modelgate.api.v1alpha1.ConditionType;

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.modelgate.api.crd.Example;
-import dev.modelgate.api.crd.ProjectFiles;
+import dev.modelgate.api.files.Example;
+import dev.modelgate.api.files.ProjectFiles;
 
 /**
  * Cross-resource rules the schema cannot state, checked on the good examples so they show a setup the

@@ -2,14 +2,13 @@ package dev.modelgate.api.schema;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.modelgate.api.crd.ProjectFiles;
-import dev.modelgate.api.crd.Yaml;
+import dev.modelgate.api.files.ProjectFiles;
+import dev.modelgate.api.files.Yaml;
 
 /** The CRDs committed under {@code crds/}, as validators keyed by kind; loaded once per test run. */
 public final class CommittedCrds {
@@ -53,9 +52,5 @@ public final class CommittedCrds {
     /** Convenience for ad-hoc documents: validator by the document's own {@code kind}. */
     public static CrdValidator validatorFor(JsonNode document) {
         return validatorFor(document.path("kind").asText());
-    }
-
-    static Path crdsDir() {
-        return ProjectFiles.crdsDir();
     }
 }
