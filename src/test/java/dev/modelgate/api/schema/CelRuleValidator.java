@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,15 +29,21 @@ import dev.cel.runtime.CelRuntime;
  * node where the object has a value, with {@code self} bound to that value ({@link CelValues}); rules on
  * list items run once per item;</li>
  * <li>a rule that returns false yields its {@code message} (or {@code failed rule: <rule>}) at that node's
- * path; a rule that cannot be evaluated yields an error at that path.</li>
+ * path, extended by the rule's {@code fieldPath}; a rule that cannot be evaluated yields an error there.</li>
+ * <li>{@code fieldPath} must name a field of the node's schema and {@code reason} must be one the API server
+ * knows, or loading fails, as creating the CRD would.</li>
  * </ul>
  * Only the standard CEL library is available, a subset of what the API server offers, so a rule that
  * passes here is portable to every Kubernetes version with CRD validation rules.
  */
 final class CelRuleValidator {
 
-    private record CompiledRule(String rule, String message, CelRuntime.Program program) {
+    private record CompiledRule(String rule, String message, String fieldPath, CelRuntime.Program program) {
     }
+
+    /** The {@code reason} values the API server accepts on a rule. */
+    private static final Set<String> REASONS =
+            Set.of("FieldValueInvalid", "FieldValueRequired", "FieldValueDuplicate", "FieldValueForbidden");
 
     private static final CelOptions OPTIONS = CelOptions.current()
             .evaluateCanonicalTypesToNativeValues(true)
@@ -90,9 +97,20 @@ final class CelRuleValidator {
             for (JsonNode validation : validations) {
                 String rule = validation.path("rule").asText();
                 String message = validation.hasNonNull("message") ? validation.get("message").asText() : null;
+                String fieldPath = validation.path("fieldPath").asText("");
+                String reason = validation.path("reason").asText("FieldValueInvalid");
+                if (!REASONS.contains(reason)) {
+                    problems.add((path.isEmpty() ? "<root>" : path) + ": " + rule + " -> unknown reason " + reason);
+                    continue;
+                }
+                if (!fieldPath.isEmpty() && !namesAField(schema, fieldPath)) {
+                    problems.add((path.isEmpty() ? "<root>" : path) + ": " + rule + " -> fieldPath " + fieldPath
+                            + " is not a field of this object");
+                    continue;
+                }
                 try {
                     checker.compile(rule).getAst();
-                    compiled.add(new CompiledRule(rule, message,
+                    compiled.add(new CompiledRule(rule, message, fieldPath,
                             EVALUATOR.createProgram(EVALUATOR.compile(rule).getAst())));
                     ruleCount++;
                 } catch (CelValidationException | CelEvaluationException e) {
@@ -109,6 +127,21 @@ final class CelRuleValidator {
         if (schema.path("additionalProperties").isObject()) {
             compileAll(schema.get("additionalProperties"), typeName + ".@value", path + ".*", problems);
         }
+    }
+
+    /** Whether a simple {@code .a.b} field path leads through declared properties of {@code schema}. */
+    private static boolean namesAField(JsonNode schema, String fieldPath) {
+        if (!fieldPath.matches("(\\.[A-Za-z_][A-Za-z0-9_]*)+")) {
+            return false;
+        }
+        JsonNode node = schema;
+        for (String name : fieldPath.substring(1).split("\\.")) {
+            node = node.path("properties").path(name);
+            if (node.isMissingNode()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void walk(JsonNode schema, JsonNode data, String path, List<Violation> out) {
@@ -142,7 +175,9 @@ final class CelRuleValidator {
         try {
             Object result = rule.program().eval(Map.of("self", self));
             if (!Boolean.TRUE.equals(result)) {
-                out.add(new Violation(path, "cel", rule.message() != null ? rule.message() : "failed rule: " + rule.rule()));
+                String at = rule.fieldPath().isEmpty() ? path
+                        : path.isEmpty() ? rule.fieldPath().substring(1) : path + rule.fieldPath();
+                out.add(new Violation(at, "cel", rule.message() != null ? rule.message() : "failed rule: " + rule.rule()));
             }
         } catch (CelEvaluationException e) {
             out.add(new Violation(path, "cel-error", "rule " + rule.rule() + " could not be evaluated: " + e.getMessage()));

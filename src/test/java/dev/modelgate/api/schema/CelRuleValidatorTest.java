@@ -109,6 +109,27 @@ class CelRuleValidatorTest {
     }
 
     @Test
+    void fieldPathPointsTheErrorAtTheNamedField() throws Exception {
+        CelRuleValidator validator = new CelRuleValidator(json("{'type': 'object', 'properties': {'review': {"
+                + "'type': 'object', 'properties': {'interval': {'type': 'string'}, 'lastReviewed': {'type': 'string'}},"
+                + " 'x-kubernetes-validations': [{'rule': '!has(self.interval) || has(self.lastReviewed)',"
+                + " 'fieldPath': '.lastReviewed', 'reason': 'FieldValueRequired', 'message': 'needs date'}]}}}"), "T");
+        assertEquals(List.of(new Violation("review.lastReviewed", "cel", "needs date")),
+                validator.validate(json("{'review': {'interval': '9d'}}")));
+    }
+
+    @Test
+    void fieldPathToAnUndeclaredFieldOrAnUnknownReasonIsRefused() throws Exception {
+        String schema = "{'type': 'object', 'properties': {'a': {'type': 'string'}},"
+                + " 'x-kubernetes-validations': [{'rule': 'true', %s}]}";
+        assertThrows(IllegalStateException.class,
+                () -> new CelRuleValidator(json(String.format(schema, "'fieldPath': '.b'")), "T"));
+        assertThrows(IllegalStateException.class,
+                () -> new CelRuleValidator(json(String.format(schema, "'reason': 'Nope'")), "T"));
+        assertEquals(1, new CelRuleValidator(json(String.format(schema, "'fieldPath': '.a'")), "T").ruleCount());
+    }
+
+    @Test
     void defaultsAreAppliedBeforeRulesRun() throws Exception {
         CrdValidator validator = new CrdValidator("T", json("{'type': 'object', 'properties': {'spec': {"
                 + "'type': 'object', 'properties': {'required': {'type': 'boolean', 'default': true},"
