@@ -34,7 +34,7 @@ import dev.cel.runtime.CelRuntime;
  * knows, or loading fails, as creating the CRD would.</li>
  * </ul>
  * Only the standard CEL library is available, a subset of what the API server offers, so a rule that
- * passes here is portable to every Kubernetes version with CRD validation rules.
+ * uses anything more fails here first.
  */
 final class CelRuleValidator {
 
@@ -94,18 +94,18 @@ final class CelRuleValidator {
                     .setResultType(SimpleType.BOOL)
                     .build();
             List<CompiledRule> compiled = new ArrayList<>();
+            String where = path.isEmpty() ? "<root>" : path;
             for (JsonNode validation : validations) {
                 String rule = validation.path("rule").asText();
                 String message = validation.hasNonNull("message") ? validation.get("message").asText() : null;
                 String fieldPath = validation.path("fieldPath").asText("");
                 String reason = validation.path("reason").asText("FieldValueInvalid");
                 if (!REASONS.contains(reason)) {
-                    problems.add((path.isEmpty() ? "<root>" : path) + ": " + rule + " -> unknown reason " + reason);
+                    problems.add(where + ": " + rule + " -> unknown reason " + reason);
                     continue;
                 }
                 if (!fieldPath.isEmpty() && !namesAField(schema, fieldPath)) {
-                    problems.add((path.isEmpty() ? "<root>" : path) + ": " + rule + " -> fieldPath " + fieldPath
-                            + " is not a field of this object");
+                    problems.add(where + ": " + rule + " -> fieldPath " + fieldPath + " is not a field of this object");
                     continue;
                 }
                 try {
@@ -114,7 +114,7 @@ final class CelRuleValidator {
                             EVALUATOR.createProgram(EVALUATOR.compile(rule).getAst())));
                     ruleCount++;
                 } catch (CelValidationException | CelEvaluationException e) {
-                    problems.add((path.isEmpty() ? "<root>" : path) + ": " + rule + " -> " + e.getMessage());
+                    problems.add(where + ": " + rule + " -> " + e.getMessage());
                 }
             }
             rulesBySchemaNode.put(schema, compiled);
