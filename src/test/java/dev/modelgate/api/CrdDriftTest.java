@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.modelgate.api.crd.CrdGeneration;
-import dev.modelgate.api.crd.ProjectFiles;
-import dev.modelgate.api.crd.Yaml;
+import dev.modelgate.api.files.ProjectFiles;
+import dev.modelgate.api.files.Yaml;
 
 /**
  * The CRDs committed under {@code crds/} must be exactly what the generator makes of the API classes.

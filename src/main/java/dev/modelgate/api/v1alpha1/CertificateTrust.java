@@ -23,6 +23,7 @@ public class CertificateTrust {
 
     @JsonPropertyDescription("Signer identities accepted under these roots; empty accepts any certificate they issued.")
     @Size(max = 32)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) // an empty list is the same as none
     private List<CertificateIdentity> identities = new ArrayList<>();
 
     public CertificateTrust() {

@@ -18,6 +18,7 @@ public class KeylessTrust {
             + "every Sigstore user.")
     @Required
     @Size(min = 1, max = 32)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) // an empty list is the same as none
     private List<KeylessIdentity> identities = new ArrayList<>();
 
     @JsonPropertyDescription("Inline Sigstore trusted_root.json; when absent, the trusted root shipped with "

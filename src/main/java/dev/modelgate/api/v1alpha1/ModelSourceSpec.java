@@ -23,6 +23,7 @@ public class ModelSourceSpec {
             + "with one of them.")
     @Required
     @Size(min = 1, max = 64)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) // an empty list is the same as none
     private List<@Pattern(ApiPatterns.HTTPS_URL) @Size(max = 2048) String> urls = new ArrayList<>();
 
     @JsonPropertyDescription("TLS settings for downloads from this source.")

@@ -21,7 +21,7 @@ public class ModelSourceStatus {
 
     @JsonPropertyDescription("Ready and ReviewDue; one entry per type.")
     @Size(max = 16)
-    @ValidationRule(value = "self.all(c, self.exists_one(d, d.type == c.type))",
+    @ValidationRule(value = "self.all(c, self.exists_one(d, d.type == c.type))", reason = "FieldValueDuplicate",
             message = "condition types must be unique")
     private List<Condition> conditions = new ArrayList<>();
 

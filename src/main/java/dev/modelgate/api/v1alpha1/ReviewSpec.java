@@ -13,6 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** When an approval (of a model or of a source) was last reviewed, and how often it must be. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.interval) || has(self.lastReviewed)",
+        fieldPath = ".lastReviewed", reason = "FieldValueRequired",
         message = "review.interval needs review.lastReviewed: the next review is due one interval after the last one")
 public class ReviewSpec {
 

@@ -17,7 +17,7 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.revoked) || !self.revoked || (has(self.reason) && size(self.reason) > 0)",
-        message = "a revoked key needs a reason")
+        fieldPath = ".reason", reason = "FieldValueRequired", message = "a revoked key needs a reason")
 @ValidationRule(value = "!has(self.notBefore) || !has(self.notAfter) || self.notBefore < self.notAfter",
         message = "notBefore must be earlier than notAfter")
 public class SigningKey {

@@ -34,8 +34,9 @@ public class TrustedModelSpec {
             + "Paths must be unique.")
     @Required
     @Size(min = 1, max = MAX_FILES)
-    @ValidationRule(value = "self.all(f, self.exists_one(g, g.path == f.path))",
+    @ValidationRule(value = "self.all(f, self.exists_one(g, g.path == f.path))", reason = "FieldValueDuplicate",
             message = "file paths must be unique: each path may appear only once in spec.files")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) // an empty list is the same as none
     private List<ModelFile> files = new ArrayList<>();
 
     @JsonPropertyDescription("Where the model's signature bundle lies; needed when the source requires signing.")

@@ -21,7 +21,7 @@ public class TrustedModelStatus {
 
     @JsonPropertyDescription("Ready, SourceTrusted, ReviewDue and Revoked; one entry per type.")
     @Size(max = 16)
-    @ValidationRule(value = "self.all(c, self.exists_one(d, d.type == c.type))",
+    @ValidationRule(value = "self.all(c, self.exists_one(d, d.type == c.type))", reason = "FieldValueDuplicate",
             message = "condition types must be unique")
     private List<Condition> conditions = new ArrayList<>();
 

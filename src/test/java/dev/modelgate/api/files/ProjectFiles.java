@@ -1,4 +1,4 @@
-package dev.modelgate.api.crd;
+package dev.modelgate.api.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
