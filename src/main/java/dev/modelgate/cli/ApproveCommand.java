@@ -1,5 +1,6 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.api.v1alpha1.TrustedModelSpec;
 import dev.modelgate.integrity.Finding;
 import dev.modelgate.integrity.IntegrityEngine;
 import dev.modelgate.integrity.IntegrityReport;
@@ -89,6 +90,11 @@ final class ApproveCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("modelgate approve: refusing to approve " + dir
                     + " until the problems above are fixed");
             return report.exitCode();
+        }
+        if (report.manifest().size() > TrustedModelSpec.MAX_FILES) {
+            throw new BadInputException(dir + " holds " + report.manifest().size() + " files, more than the "
+                    + TrustedModelSpec.MAX_FILES + " one TrustedModel may declare; approve its sub-folders as separate "
+                    + "models (a pod may name several) or leave files out with --ignore");
         }
         String yaml = "# Approved with `modelgate approve` from " + dir.getFileName() + " on "
                 + LocalDate.now(ZoneOffset.UTC) + "; manifest " + report.manifest().digest() + "\n"

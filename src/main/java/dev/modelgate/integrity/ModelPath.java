@@ -38,7 +38,8 @@ public final class ModelPath {
         if (path == null || path.isEmpty()) {
             return Optional.of("path is empty");
         }
-        if (path.length() > MAX_LENGTH) {
+        // The API server counts characters (code points), not UTF-16 units.
+        if (path.codePointCount(0, path.length()) > MAX_LENGTH) {
             return Optional.of("path is longer than " + MAX_LENGTH + " characters");
         }
         if (path.startsWith("/")) {

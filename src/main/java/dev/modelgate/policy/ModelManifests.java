@@ -2,6 +2,7 @@ package dev.modelgate.policy;
 
 import dev.modelgate.api.v1alpha1.ModelFile;
 import dev.modelgate.api.v1alpha1.TrustedModel;
+import dev.modelgate.api.v1alpha1.TrustedModelSpec;
 import dev.modelgate.integrity.Manifest;
 import dev.modelgate.integrity.ManifestEntry;
 import dev.modelgate.integrity.ModelPath;
@@ -40,6 +41,10 @@ public final class ModelManifests {
         if (files == null || files.isEmpty()) {
             out.add(who + ": spec.files is empty; a model declares at least one file");
             return out;
+        }
+        if (files.size() > TrustedModelSpec.MAX_FILES) {
+            out.add(who + ": spec.files has " + files.size() + " entries, more than " + TrustedModelSpec.MAX_FILES
+                    + "; split the model into several TrustedModels (a pod may name several)");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < files.size(); i++) {

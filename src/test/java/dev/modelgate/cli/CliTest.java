@@ -63,6 +63,23 @@ class CliTest {
     }
 
     @Test
+    void approveOutputIsAcceptedByTheCommittedCrdSchema() {
+        JsonNode tm = ResourceYaml.readDocuments(yaml).get(0);
+        assertEquals(List.of(), dev.modelgate.api.schema.CommittedCrds.validatorFor("TrustedModel").validate(tm));
+    }
+
+    @Test
+    void approveRefusesMoreFilesThanOneTrustedModelMayDeclare() throws IOException {
+        Path many = tmp.resolve("many");
+        for (int i = 0; i <= dev.modelgate.api.v1alpha1.TrustedModelSpec.MAX_FILES; i++) {
+            write(many.resolve("shard-" + i + ".bin"), new byte[] {(byte) i});
+        }
+        CliRun r = CliRun.of("approve", many.toString(), "--name", "m", "--source", "s");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("approve its sub-folders as separate models"), r::toString);
+    }
+
+    @Test
     void approveRefusesPlainHttpAndBadNames() {
         CliRun http = CliRun.of("approve", models.toString(), "--name", "m", "--source", "s", "--url-prefix",
                 "http://models.example.com");
