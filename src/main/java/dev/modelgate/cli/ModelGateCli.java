@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 HashCommand.class,
                 ApproveCommand.class,
                 VerifyCommand.class,
+                KeygenCommand.class,
+                SignCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class

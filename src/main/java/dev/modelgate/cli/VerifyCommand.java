@@ -24,15 +24,28 @@ import picocli.CommandLine.Spec;
 /** {@code modelgate verify DIR --model tm.yaml}: proves a directory holds exactly the approved files. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check a model directory against one or more TrustedModel YAML files: every declared file "
-                + "present with its size and sha256, and (strict mode, the default) nothing else.")
+                + "present with its size and sha256, and (strict mode, the default) nothing else. With --key: check "
+                + "DIR against its OpenSSF Model Signing bundle instead (exit 0 valid, 1 invalid, 2 bad input).")
 final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (the volume root).")
     Path dir;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "TrustedModel YAML (repeatable; a file may hold several documents).")
     List<Path> models = new ArrayList<>();
+
+    @Option(names = "--key", paramLabel = "PUB.pem",
+            description = "Check DIR's OpenSSF Model Signing bundle with this ECDSA public key instead of "
+                    + "TrustedModels (repeatable: any of the keys may have signed).")
+    List<Path> keys = new ArrayList<>();
+
+    @Option(names = "--signature", paramLabel = "PATH", description = "With --key: the bundle (default DIR/model.sig).")
+    Path signature;
+
+    @Option(names = "--ignore-paths", paramLabel = "PATH", split = ",",
+            description = "With --key: paths below DIR left out of the check, as model_signing's option.")
+    List<String> ignorePaths = new ArrayList<>();
 
     @Option(names = "--no-strict", negatable = false,
             description = "Allow files that no declared model names (default: strict, they fail).")
@@ -49,6 +62,19 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!keys.isEmpty()) {
+            if (!models.isEmpty() || lenient) {
+                throw new BadInputException("--key checks a signature: it does not combine with --model or --no-strict");
+            }
+            return VerifySignature.run(spec.commandLine(), dir, keys, signature, ignorePaths, engine.toOptions(), json);
+        }
+        if (models.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--model=FILE' (or --key=PUB.pem to check a signature)");
+        }
+        if (signature != null || !ignorePaths.isEmpty()) {
+            throw new BadInputException("--signature and --ignore-paths go with --key");
+        }
         List<TrustedModel> declared = TrustedModelFiles.read(models);
         List<String> names = declared.stream().map(ModelManifests::name).toList();
         for (TrustedModel tm : declared) {
