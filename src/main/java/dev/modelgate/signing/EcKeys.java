@@ -297,9 +297,9 @@ public final class EcKeys {
         try {
             OutputEncryptor enc = null;
             if (passphrase != null) {
-                enc = new JceOpenSSLPKCS8EncryptorBuilder(JceOpenSSLPKCS8EncryptorBuilder.AES_256_CBC)
+                enc = new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
                         .setProvider(BC)
-                        .setPRF(JceOpenSSLPKCS8EncryptorBuilder.PRF_HMACSHA256)
+                        .setPRF(org.bouncycastle.openssl.PKCS8Generator.PRF_HMACSHA256)
                         .setIterationCount(iterations)
                         .setPassword(passphrase)
                         .build();
