@@ -48,6 +48,11 @@ public final class KeyVerifier {
     public SignatureVerification verify(Path model, Path bundlePath) {
         byte[] bytes;
         try {
+            // Never open a FIFO or a device (it would block the verifier); a link to a regular file is fine.
+            if (!Files.isRegularFile(bundlePath) && Files.exists(bundlePath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return SignatureVerification.refused(OmsException.badInput(bundlePath
+                        + ": is not a regular file; it was not opened"), null, null);
+            }
             if (Files.size(bundlePath) > MAX_BUNDLE_BYTES) {
                 return SignatureVerification.refused(OmsException.badInput(bundlePath + ": is larger than "
                         + MAX_BUNDLE_BYTES + " bytes; not a signature bundle"), null, null);

@@ -166,6 +166,15 @@ final class SignedManifestCheck {
         if (!attrs.isRegularFile()) {
             throw OmsException.invalid(file + ": is not a regular file (a symbolic link?); it was not read");
         }
+        try {
+            Object links = Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            if (links instanceof Integer n && n > 1) {
+                throw OmsException.invalid(file + ": is a hard link (" + n + " names share its bytes, so they can "
+                        + "change from outside the model); copy the file instead");
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            // no hard-link information on this file system
+        }
         List<Finding> findings = new ArrayList<>();
         FileResult result;
         long bytes = 0;

@@ -449,6 +449,31 @@ class KeyVerifierTest {
     }
 
     @Test
+    void aFifoAsBundleIsNeverOpenedAndAHardLinkedSingleFileIsRefused() throws Exception {
+        KeyPair kp = key(EcKeys.Curve.P256);
+        Path dir = model(tmp.resolve("m"));
+        Path fifo = tmp.resolve("fifo.sig");
+        try {
+            new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "mkfifo is not available");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(fifo), "mkfifo did not create a FIFO");
+        SignatureVerification v = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> verifier(trusted("k", kp)).verify(dir, fifo));
+        assertFails(v, Outcome.BAD_INPUT, "is not a regular file");
+        Path file = dir.resolve("config.json");
+        OmsStatement st = OmsStatement.of("config.json", new OmsStatement.Serialization("files", "sha256", false,
+                null, null), List.of(OmsStatement.Resource.file(".", "sha256",
+                        dev.modelgate.integrity.ModelDirs.manifestOf(dir).get("config.json").get().sha256())));
+        Path bundle = tmp.resolve("file.sig");
+        Files.write(bundle, OmsSigner.sign(st, kp.getPrivate()));
+        assertTrue(verifier(trusted("k", kp)).verify(file, bundle).ok());
+        Files.createLink(tmp.resolve("other-name.json"), file);
+        assertFails(verifier(trusted("k", kp)).verify(file, bundle), Outcome.VERIFICATION_FAILED, "is a hard link");
+    }
+
+    @Test
     void missingAndUnreadableBundles() throws Exception {
         KeyPair kp = key(EcKeys.Curve.P256);
         Path dir = model(tmp.resolve("m"));
