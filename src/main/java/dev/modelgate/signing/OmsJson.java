@@ -19,7 +19,13 @@ import java.util.Map;
  */
 final class OmsJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    /** Bundles of very large models carry long base64 payloads; the bundle size itself is capped by the reader. */
+    static final int MAX_STRING = 96 * 1024 * 1024;
+
+    static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(MAX_STRING).build())
+            .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);

@@ -149,17 +149,24 @@ public final class OmsSigner {
             ser = new OmsStatement.Serialization(OmsStatement.SHARDS, OmsStatement.SHA256, o.allowSymlinks(),
                     o.shardSize(), recorded);
             List<ModelTree.Entry> files = new ArrayList<>(tree.files().values()); // path order
-            List<ShardDigests.Read> reads = ShardDigests.parallel(files, o.engine().threads(), e -> {
+            List<Object> reads = ShardDigests.parallel(files, o.engine().threads(), e -> {
                 try {
                     return ShardDigests.digest(e.content(), o.shardSize());
                 } catch (IOException x) {
-                    throw new java.io.UncheckedIOException(e.path() + ": cannot be read (" + x.getMessage() + ")", x);
+                    return e.path() + ": cannot be read (" + x.getMessage() + ")";
                 }
             });
+            for (Object r : reads) {
+                if (r instanceof String problem) {
+                    throw new OmsException(dev.modelgate.integrity.Outcome.IO_FAILURE, "cannot sign " + dir + ": "
+                            + problem);
+                }
+            }
             for (int i = 0; i < files.size(); i++) {
                 String p = files.get(i).path();
-                List<String> digests = reads.get(i).digests();
-                long size = reads.get(i).bytes();
+                ShardDigests.Read read = (ShardDigests.Read) reads.get(i);
+                List<String> digests = read.digests();
+                long size = read.bytes();
                 for (int k = 0; k < digests.size(); k++) {
                     long start = k * o.shardSize();
                     long end = Math.min(size, start + o.shardSize());
