@@ -94,7 +94,82 @@ final class SignedManifestCheck {
         Manifest manifest = Manifest.of(entries);
         IntegrityReport report = new IntegrityEngine(options.withIgnore(scope.rules()).withStrict(true))
                 .verify(root, manifest);
-        return new Checked(reword(report, manifest), ignored);
+        return new Checked(renames(reword(report, manifest), manifest, tree, options), ignored);
+    }
+
+    /** Renames worth naming are bounded: at most this many unsigned files are read to find them. */
+    static final int MAX_RENAME_CANDIDATES = 256;
+
+    /**
+     * OMS records no sizes, so the engine cannot pair a missing signed file with an unsigned one holding its bytes.
+     * When both kinds are found, the unsigned files are read (failure path only, bounded) and each pair becomes one
+     * {@code renamed} finding, as the engine reports for TrustedModels.
+     */
+    private static IntegrityReport renames(IntegrityReport report, Manifest manifest, ModelTree tree,
+            EngineOptions options) {
+        List<Finding> missing = report.findings(FindingKind.MISSING);
+        List<Finding> extra = report.findings(FindingKind.EXTRA);
+        if (missing.isEmpty() || extra.isEmpty() || extra.size() > MAX_RENAME_CANDIDATES) {
+            return report;
+        }
+        Map<String, String> missingByDigest = new LinkedHashMap<>();
+        for (Finding f : missing) {
+            manifest.get(f.path()).ifPresent(e -> missingByDigest.putIfAbsent(e.sha256(), e.path()));
+        }
+        Map<String, FileResult> resultByPath = new LinkedHashMap<>();
+        for (FileResult r : report.files()) {
+            resultByPath.put(r.path(), r);
+        }
+        FileHasher hasher = new FileHasher(options.bufferSize());
+        Map<String, String> renamedTo = new LinkedHashMap<>(); // missing path -> where its bytes are
+        for (Finding f : extra) {
+            ModelTree.Entry e = tree.files().get(f.path());
+            if (e == null) {
+                continue;
+            }
+            FileResult r = resultByPath.get(f.path());
+            String sha = r == null ? null : r.sha256();
+            if (sha == null) {
+                try {
+                    sha = hasher.hash(e.path(), e.content(), e.size(), Long.MAX_VALUE, List.of()).sha256();
+                } catch (IOException x) {
+                    continue;
+                }
+            }
+            String was = missingByDigest.remove(sha);
+            if (was != null) {
+                renamedTo.put(was, f.path());
+            }
+        }
+        if (renamedTo.isEmpty()) {
+            return report;
+        }
+        Set<String> movedTo = new HashSet<>(renamedTo.values());
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            if (f.kind() == FindingKind.EXTRA && movedTo.contains(f.path())) {
+                continue;
+            }
+            String to = f.kind() == FindingKind.MISSING ? renamedTo.get(f.path()) : null;
+            findings.add(to == null ? f : new Finding(FindingKind.RENAMED, f.path(), f.path()
+                    + ": is missing, but its exact bytes are at " + to
+                    + " (renamed); the signed unit is the path with the bytes", f.path(), to));
+        }
+        Map<String, Finding> byPath = new LinkedHashMap<>();
+        for (Finding f : findings) {
+            byPath.putIfAbsent(f.path(), f);
+        }
+        List<FileResult> files = new ArrayList<>();
+        for (FileResult r : report.files()) {
+            if (movedTo.contains(r.path())) {
+                continue;
+            }
+            Finding f = byPath.get(r.path());
+            files.add(f != null && f.kind() == FindingKind.RENAMED
+                    ? new FileResult(r.path(), f.kind().id(), f.message(), -1, null, 0) : r);
+        }
+        return new IntegrityReport(report.root(), files, findings, report.manifest(), report.bytesHashed(),
+                report.millis());
     }
 
     private static ModelScope scope(Path root, Path bundle, OmsStatement st, IgnorePolicy policy,

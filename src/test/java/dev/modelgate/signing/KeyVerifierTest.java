@@ -143,7 +143,26 @@ class KeyVerifierTest {
         Files.move(dir.resolve("config.json"), dir.resolve("config2.json"));
         SignatureVerification v = verifier(trusted("k", kp)).verify(dir, dir.resolve("model.sig"));
         assertEquals(Outcome.VERIFICATION_FAILED, v.outcome());
-        assertEquals(List.of("missing:config.json", "extra:config2.json"), kinds(v.report()));
+        assertEquals(List.of("renamed:config.json"), kinds(v.report()));
+        assertTrue(v.report().findings().get(0).message().contains("exact bytes are at config2.json"), v::message);
+        // A stray that is not the missing file's bytes stays a stray, and the file stays missing.
+        Files.writeString(dir.resolve("config2.json"), "something else");
+        assertEquals(List.of("missing:config.json", "extra:config2.json"),
+                kinds(verifier(trusted("k", kp)).verify(dir, dir.resolve("model.sig")).report()));
+    }
+
+    @Test
+    void swappedFilesAreTwoDigestMismatches() throws Exception {
+        KeyPair kp = key(EcKeys.Curve.P256);
+        Path dir = signedModel(kp);
+        Path a = dir.resolve("config.json");
+        Path b = dir.resolve("tokenizer/vocab.txt");
+        Path t = dir.resolve("t");
+        Files.move(a, t);
+        Files.move(b, a);
+        Files.move(t, b);
+        assertEquals(List.of("digest-mismatch:config.json", "digest-mismatch:tokenizer/vocab.txt"),
+                kinds(verifier(trusted("k", kp)).verify(dir, dir.resolve("model.sig")).report()));
     }
 
     @Test
