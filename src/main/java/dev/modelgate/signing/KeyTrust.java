@@ -30,4 +30,23 @@ public record KeyTrust(List<TrustedKey> keys, Clock clock) {
     public static KeyTrust of(TrustedKey... keys) {
         return new KeyTrust(List.of(keys), Clock.systemUTC());
     }
+
+    /**
+     * The keys of {@code ModelSource.spec.signing}; a malformed key or date is bad input naming the key, and a
+     * source without keys cannot verify key-based bundles.
+     */
+    public static KeyTrust fromSpec(dev.modelgate.api.v1alpha1.SigningSpec spec, Clock clock) throws OmsException {
+        if (spec == null || spec.getKeys() == null || spec.getKeys().isEmpty()) {
+            throw OmsException.badInput("the source lists no signing keys to verify key-based bundles with");
+        }
+        List<TrustedKey> keys = new java.util.ArrayList<>();
+        for (dev.modelgate.api.v1alpha1.SigningKey k : spec.getKeys()) {
+            keys.add(TrustedKey.fromApi(k));
+        }
+        try {
+            return new KeyTrust(keys, clock);
+        } catch (IllegalArgumentException e) {
+            throw OmsException.badInput(e.getMessage());
+        }
+    }
 }

@@ -91,7 +91,17 @@ class EcKeysTest {
         assertEquals("key 'release' is revoked (compromised)", TrustedKey.fromApi(k).problemAt(OmsKit.NOW).get());
         k.setNotAfter("next year");
         assertTrue(assertThrows(OmsException.class, () -> TrustedKey.fromApi(k)).getMessage().contains("notAfter"));
+        dev.modelgate.api.v1alpha1.SigningSpec spec = new dev.modelgate.api.v1alpha1.SigningSpec();
+        assertThrows(OmsException.class, () -> KeyTrust.fromSpec(spec, OmsKit.CLOCK));
         k.setNotAfter(null);
+        SigningKey other = new SigningKey("next", EcKeys.publicKeyPem(OmsKit.key(EcKeys.Curve.P384).getPublic()));
+        spec.setKeys(java.util.List.of(k, other));
+        KeyTrust trust = KeyTrust.fromSpec(spec, OmsKit.CLOCK);
+        assertEquals(java.util.List.of("release", "next"), trust.keys().stream().map(TrustedKey::name).toList());
+        assertTrue(trust.keys().get(0).revoked());
+        spec.setKeys(java.util.List.of(k, k));
+        assertTrue(assertThrows(OmsException.class, () -> KeyTrust.fromSpec(spec, OmsKit.CLOCK)).getMessage()
+                .contains("used twice"));
         k.setPublicKey("garbage");
         assertTrue(assertThrows(OmsException.class, () -> TrustedKey.fromApi(k)).getMessage()
                 .contains("signing key 'release'"));
