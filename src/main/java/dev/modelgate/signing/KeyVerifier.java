@@ -46,6 +46,10 @@ public final class KeyVerifier {
 
     /** Reads {@code bundlePath} and verifies {@code model} (a directory, or a single file) with it. */
     public SignatureVerification verify(Path model, Path bundlePath) {
+        if (!Files.exists(model)) {
+            return SignatureVerification.refused(OmsException.badInput(model + ": the model does not exist"), null,
+                    null);
+        }
         byte[] bytes;
         try {
             // Never open a FIFO or a device (it would block the verifier); a link to a regular file is fine.

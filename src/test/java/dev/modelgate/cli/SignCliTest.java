@@ -214,6 +214,9 @@ class SignCliTest {
         assertEquals(2, r.exitCode(), r::toString);
         assertTrue(r.err().contains("no PEM public key"), r::toString);
         assertEquals(2, CliRun.of("verify", models.toString(), "--key=" + tmp.resolve("none.pem")).exitCode());
+        CliRun noDir = CliRun.of("verify", tmp.resolve("nodir").toString(), "--key=" + prefix + "-pub.pem");
+        assertEquals(2, noDir.exitCode(), noDir::toString);
+        assertTrue(noDir.err().contains("the model does not exist"), noDir::toString);
         assertEquals(2, verify("--model=" + tmp.resolve("tm.yaml")).exitCode());
         assertEquals(2, CliRun.of("verify", models.toString(), "--model=x.yaml", "--signature=x").exitCode());
         assertEquals(2, sign("--ignore-paths=../up").exitCode());
