@@ -213,6 +213,15 @@ public final class ModelTree {
             return "no such file";
         }
         String m = e.getMessage();
+        if (e instanceof java.io.FileNotFoundException && m != null) {
+            // FileInputStream reports errno as "<path> (<strerror>)"
+            if (m.endsWith("(Permission denied)")) {
+                return "permission denied";
+            }
+            if (m.endsWith("(No such file or directory)")) {
+                return "no such file";
+            }
+        }
         return m == null ? e.getClass().getSimpleName() : m;
     }
 

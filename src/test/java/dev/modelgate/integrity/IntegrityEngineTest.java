@@ -222,6 +222,21 @@ class IntegrityEngineTest {
     }
 
     @Test
+    void fileSwappedForALinkAfterTheWalkIsRefusedNotFollowed() throws Exception {
+        Path root = models();
+        Path outside = Files.write(tmp.resolve("outside"), "abc".getBytes());
+        ModelTree tree = ModelTree.walk(root, IgnoreRules.NONE);
+        ModelTree.Entry entry = tree.files().get("loras/style.safetensors");
+        Files.delete(entry.content());
+        Files.createSymbolicLink(entry.content(), outside);
+        FileHasher hasher = new FileHasher(FileHasher.DEFAULT_BUFFER);
+        FileHasher.FileChangedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                FileHasher.FileChangedException.class,
+                () -> hasher.hash(entry.path(), entry.content(), entry.size(), Long.MAX_VALUE, List.of()));
+        assertTrue(e.getMessage().contains("no longer a regular file"), e.getMessage());
+    }
+
+    @Test
     void declaredPathThatIsADirectoryIsRefused() throws IOException {
         Path root = models();
         Manifest m = Manifest.of(List.of(new ManifestEntry("loras", SHA256_ABC, 3)));
