@@ -76,7 +76,7 @@ public final class IntegrityEngine {
         long start = System.nanoTime();
         ModelTree tree;
         try {
-            tree = ModelTree.walk(root, options.ignore());
+            tree = ModelTree.walk(root, options.ignore(), expected.byPath().keySet());
         } catch (ModelTree.BadRootException e) {
             return badRoot(root, e.getMessage(), start);
         }

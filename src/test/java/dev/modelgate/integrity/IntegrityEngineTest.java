@@ -114,6 +114,18 @@ class IntegrityEngineTest {
     }
 
     @Test
+    void ignoreGlobsNeverHideADeclaredFile() throws IOException {
+        Path root = models();
+        Manifest m = manifestOf(root);
+        flipByte(root.resolve("vae/vae.safetensors"), 0);
+        write(root.resolve("vae/notes.txt"), new byte[] {1});
+        IntegrityReport r = new IntegrityEngine(EngineOptions.defaults()
+                .withIgnore(new IgnoreRules(List.of("*.safetensors", "vae", "*.txt")))).verify(root, m);
+        // The tampered declared file is still judged; only the stray is ignored.
+        assertEquals(List.of("digest-mismatch:vae/vae.safetensors"), kinds(r));
+    }
+
+    @Test
     void missingFileIsNamed() throws IOException {
         Path root = models();
         Manifest m = manifestOf(root);
