@@ -76,7 +76,7 @@ public final class IntegrityEngine {
         long start = System.nanoTime();
         ModelTree tree;
         try {
-            tree = ModelTree.walk(root, options.ignore());
+            tree = ModelTree.walk(root, options.ignore(), expected.byPath().keySet());
         } catch (ModelTree.BadRootException e) {
             return badRoot(root, e.getMessage(), start);
         }
@@ -258,6 +258,9 @@ public final class IntegrityEngine {
         try {
             FileHasher.Hashed h = hasher.hash(entry.path(), entry.content(), entry.size(), limit, options.checks());
             return new HashJob(entry, h, h.checkFindings());
+        } catch (FileHasher.FileChangedException e) {
+            return new HashJob(entry, null, List.of(new Finding(FindingKind.CHANGED_DURING_READ, entry.path(),
+                    e.getMessage() + "; verify again once nothing writes to the volume")));
         } catch (IOException e) {
             Finding f = new Finding(FindingKind.UNREADABLE, entry.path(),
                     entry.path() + ": cannot be read (" + ModelTree.describe(e) + ")");

@@ -57,6 +57,11 @@ public final class Manifest {
         return entries;
     }
 
+    /** Entries by path (read-only). */
+    public Map<String, ManifestEntry> byPath() {
+        return byPath;
+    }
+
     public Optional<ManifestEntry> get(String path) {
         return Optional.ofNullable(byPath.get(path));
     }

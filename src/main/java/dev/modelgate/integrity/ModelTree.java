@@ -61,6 +61,21 @@ public final class ModelTree {
      * Walks {@code root}. Throws {@link BadRootException} when the root is missing or not a directory.
      */
     public static ModelTree walk(Path root, IgnoreRules ignore) throws BadRootException {
+        return walk(root, ignore, java.util.Set.of());
+    }
+
+    /**
+     * Walks {@code root}, never ignoring the {@code declared} paths or the directories that hold them: an
+     * ignore glob is for strays, it must not hide an approved file and turn it into a "missing" one.
+     */
+    public static ModelTree walk(Path root, IgnoreRules ignore, java.util.Set<String> declared)
+            throws BadRootException {
+        java.util.Set<String> declaredDirs = new java.util.HashSet<>();
+        for (String p : declared) {
+            for (int i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
+                declaredDirs.add(p.substring(0, i));
+            }
+        }
         Path realRoot;
         try {
             realRoot = root.toRealPath();
@@ -82,7 +97,7 @@ public final class ModelTree {
                         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                             if (!dir.equals(realRoot)) {
                                 String rel = relative(realRoot, dir);
-                                if (ignore.ignores(rel)) {
+                                if (ignore.ignores(rel) && !declaredDirs.contains(rel)) {
                                     return FileVisitResult.SKIP_SUBTREE;
                                 }
                                 dirs.add(rel);
@@ -93,7 +108,7 @@ public final class ModelTree {
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             String rel = relative(realRoot, file);
-                            if (!ignore.ignores(rel)) {
+                            if (declared.contains(rel) || !ignore.ignores(rel)) {
                                 classify(realRoot, file, rel, attrs, files, refused);
                             }
                             return FileVisitResult.CONTINUE;
@@ -102,7 +117,7 @@ public final class ModelTree {
                         @Override
                         public FileVisitResult visitFileFailed(Path file, IOException e) {
                             String rel = relative(realRoot, file);
-                            if (!ignore.ignores(rel)) {
+                            if (declared.contains(rel) || !ignore.ignores(rel)) {
                                 refused.put(rel, new Finding(FindingKind.UNREADABLE, rel,
                                         rel + ": cannot be read (" + describe(e) + ")"));
                             }
@@ -213,6 +228,15 @@ public final class ModelTree {
             return "no such file";
         }
         String m = e.getMessage();
+        if (e instanceof java.io.FileNotFoundException && m != null) {
+            // FileInputStream reports errno as "<path> (<strerror>)"
+            if (m.endsWith("(Permission denied)")) {
+                return "permission denied";
+            }
+            if (m.endsWith("(No such file or directory)")) {
+                return "no such file";
+            }
+        }
         return m == null ? e.getClass().getSimpleName() : m;
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,20 @@ class CrdDriftTest {
             }
         }
         for (Map.Entry<String, Path> entry : generated.entrySet()) {
-            Files.copy(entry.getValue(), crds.resolve(entry.getKey()), StandardCopyOption.REPLACE_EXISTING);
+            // Same tree as the generator's output, written without needless quotes so that people (and
+            // grep) read `name: trustedmodels.modelgate.dev` as kubectl shows it.
+            String yaml = HEADER + READABLE.writeValueAsString(Yaml.readOne(entry.getValue()));
+            Files.writeString(crds.resolve(entry.getKey()), yaml);
         }
     }
+
+    private static final String HEADER = "# Generated from src/main/java/dev/modelgate/api/v1alpha1 by CrdDriftTest;"
+            + " do not edit.\n# Regenerate: " + REGENERATE_COMMAND + "\n";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper READABLE = new com.fasterxml.jackson.databind.ObjectMapper(
+            com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .build());
 }

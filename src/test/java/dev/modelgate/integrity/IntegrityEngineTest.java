@@ -114,6 +114,18 @@ class IntegrityEngineTest {
     }
 
     @Test
+    void ignoreGlobsNeverHideADeclaredFile() throws IOException {
+        Path root = models();
+        Manifest m = manifestOf(root);
+        flipByte(root.resolve("vae/vae.safetensors"), 0);
+        write(root.resolve("vae/notes.txt"), new byte[] {1});
+        IntegrityReport r = new IntegrityEngine(EngineOptions.defaults()
+                .withIgnore(new IgnoreRules(List.of("*.safetensors", "vae", "*.txt")))).verify(root, m);
+        // The tampered declared file is still judged; only the stray is ignored.
+        assertEquals(List.of("digest-mismatch:vae/vae.safetensors"), kinds(r));
+    }
+
+    @Test
     void missingFileIsNamed() throws IOException {
         Path root = models();
         Manifest m = manifestOf(root);
@@ -219,6 +231,21 @@ class IntegrityEngineTest {
         // Opening a FIFO with no writer would block forever; the engine must not open it.
         IntegrityReport r = new IntegrityEngine().describe(root);
         assertEquals(List.of("special-file:loras/pipe.safetensors"), kinds(r));
+    }
+
+    @Test
+    void fileSwappedForALinkAfterTheWalkIsRefusedNotFollowed() throws Exception {
+        Path root = models();
+        Path outside = Files.write(tmp.resolve("outside"), "abc".getBytes());
+        ModelTree tree = ModelTree.walk(root, IgnoreRules.NONE);
+        ModelTree.Entry entry = tree.files().get("loras/style.safetensors");
+        Files.delete(entry.content());
+        Files.createSymbolicLink(entry.content(), outside);
+        FileHasher hasher = new FileHasher(FileHasher.DEFAULT_BUFFER);
+        FileHasher.FileChangedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                FileHasher.FileChangedException.class,
+                () -> hasher.hash(entry.path(), entry.content(), entry.size(), Long.MAX_VALUE, List.of()));
+        assertTrue(e.getMessage().contains("no longer a regular file"), e.getMessage());
     }
 
     @Test
