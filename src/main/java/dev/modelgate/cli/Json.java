@@ -22,6 +22,19 @@ final class Json {
         }
     }
 
+    /** The per-file line of `verify --json` (and of the verifier): event, path, result, reason, bytes, ms, sha256. */
+    static String fileLine(dev.modelgate.integrity.FileResult f) {
+        java.util.Map<String, Object> line = new java.util.LinkedHashMap<>();
+        line.put("event", "file");
+        line.put("path", f.path());
+        line.put("result", f.result());
+        line.put("reason", f.reason());
+        line.put("bytes", Math.max(f.size(), 0));
+        line.put("ms", f.millis());
+        line.put("sha256", f.sha256());
+        return line(line);
+    }
+
     static String pretty(Object value) {
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);

@@ -117,15 +117,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
         for (FileResult f : report.files()) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("event", "file");
-            line.put("path", f.path());
-            line.put("result", f.result());
-            line.put("reason", f.reason());
-            line.put("bytes", Math.max(f.size(), 0));
-            line.put("ms", f.millis());
-            line.put("sha256", f.sha256());
-            out.println(Json.line(line));
+            out.println(Json.fileLine(f));
             failed += f.ok() ? 0 : 1;
         }
         Map<String, Object> s = summary(report.ok() ? "ok" : "failed", report.exitCode(), names);

@@ -76,15 +76,7 @@ final class VerifySignature {
         if (json) {
             if (v.report() != null) {
                 for (FileResult f : v.report().files()) {
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("event", "file");
-                    line.put("path", f.path());
-                    line.put("result", f.result());
-                    line.put("reason", f.reason());
-                    line.put("bytes", Math.max(f.size(), 0));
-                    line.put("ms", f.millis());
-                    line.put("sha256", f.sha256());
-                    out.println(Json.line(line));
+                    out.println(Json.fileLine(f));
                 }
             }
             Map<String, Object> s = new LinkedHashMap<>();
