@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 HashCommand.class,
                 ApproveCommand.class,
                 VerifyCommand.class,
+                ScanCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class
