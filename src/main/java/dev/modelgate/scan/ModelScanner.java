@@ -97,7 +97,7 @@ public final class ModelScanner {
             unscanned(u, "hdf5", "HDF5 (Keras .h5 or other)");
         } else if (startsWith(head, "7z\u00bc\u00af\u0027\u001c")) {
             unscanned(u, "7z", "7-Zip archive");
-        } else if (TarArchive.looksLikeTar(head)) {
+        } else if (TarArchive.looksLikeTar(head) && TarArchive.validHeader(head)) {
             scanTar(u, src, depth, budget);
         } else if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
             unscanned(u, "gzip", "gzip stream");
@@ -190,13 +190,18 @@ public final class ModelScanner {
         SafetensorsCheck.Result r = SafetensorsCheck.check(src, limits.maxHeaderBytes());
         u.findings.addAll(r.findings());
         u.error = r.error();
-        if ((head[0] & 0xff) == 0x80 && head[1] >= 0 && head[1] <= 5) {
-            // the length prefix also reads as a pickle header: torch.load would unpickle this file
+        if ((head[0] & 0xff) == 0x80 && head[1] >= 0 && head[1] <= 5
+                || "(cidl}]SVIKNFLTUXJ".indexOf((char) (head[0] & 0xff)) >= 0) {
+            // the length prefix also reads as the start of a pickle: torch.load would unpickle this file
             PickleStream.Result p = PickleStream.scan(src, rules, limits, budget);
             if (p.error() == null || p.findings().stream().anyMatch(f -> f.severity().atLeast(Severity.HIGH))) {
+                if (r.error() != null) { // not safetensors after all: it is the pickle
+                    u.format = p.torchLegacy() ? "pytorch" : "pickle";
+                    u.error = p.error();
+                }
                 for (ScanFinding f : p.findings()) {
                     u.findings.add(new ScanFinding(f.severity(), f.module(), f.name(), f.offset(),
-                            "safetensors/pickle polyglot: " + f.reason()));
+                            (r.error() == null ? "safetensors/pickle polyglot: " : "") + f.reason()));
                 }
             }
         }

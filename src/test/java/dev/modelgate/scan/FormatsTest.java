@@ -115,7 +115,7 @@ class FormatsTest {
     }
 
     @Test
-    void zipBombIsBoundedAndReported() {
+    void zipBombIsBoundedAndReported() throws IOException {
         ScanLimits small = new ScanLimits(1_000_000, 10_000, 10_000, 2, 1 << 20, 100, 200, 3, 1 << 20);
         ModelScanner bounded = new ModelScanner(PickleRules.defaults(), small);
         byte[] huge = new byte[8 << 20]; // 8 MiB of zeros behind a pickle header, deflates to a few KiB

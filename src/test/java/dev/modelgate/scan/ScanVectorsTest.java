@@ -58,7 +58,7 @@ class ScanVectorsTest {
             tests.add(dynamicTest(label, () -> {
                 ScanReport r = scanner.scanFile(dir.resolve(path));
                 assertEquals(expected, r.verdict().label(), () -> path + ": expected " + expected + " (" + what
-                        + "), got " + r.verdict().label() + " as format " + r.format() + describe(r)));
+                        + "), got " + r.verdict().label() + " as format " + r.format() + describe(r));
             }));
         }
         return tests;

@@ -27,6 +27,11 @@ public final class TarArchive {
                 && head[261] == 'r';
     }
 
+    /** True when the first header's checksum is right (tarfile, and so torch, refuse the archive otherwise). */
+    public static boolean validHeader(byte[] head) {
+        return head.length >= 512 && checksumOk(head);
+    }
+
     /** The members, or a message in {@code problems} where the archive stopped making sense. */
     public static List<Member> read(ByteSource src, int maxEntries, List<String> problems) throws IOException {
         List<Member> out = new ArrayList<>();

@@ -109,10 +109,10 @@ public record NpyHeader(int major, int minor, long dataOffset, Object descr, boo
             String t = s.replaceAll("^[<>|=]", "");
             return t.startsWith("O");
         }
-        if (d instanceof List<?> l) {
-            for (Object o : l) {
-                if (hasObjects(o, depth + 1)) {
-                    return true;
+        if (d instanceof List<?> fields) { // structured: [(name, dtype[, shape]), ...]; names are not dtypes
+            for (Object f : fields) {
+                if (!(f instanceof List<?> field) || field.size() < 2 || hasObjects(field.get(1), depth + 1)) {
+                    return true; // not the shape numpy writes: treat as objects rather than guess
                 }
             }
         }
