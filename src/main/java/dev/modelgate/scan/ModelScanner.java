@@ -54,6 +54,9 @@ public final class ModelScanner {
         } catch (IOException e) {
             return new ScanReport(name, "unreadable", Verdict.INVALID, List.of(), "cannot read: " + e.getMessage(),
                     List.of());
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // a scanner defect must not pass a file or stop the others: the file is reported as not parsed
+            return new ScanReport(name, "unknown", Verdict.INVALID, List.of(), "scanner error: " + e, List.of());
         }
     }
 
@@ -243,6 +246,11 @@ public final class ModelScanner {
             u.format = "pytorch";
         } else if (allNpy && files > 0) {
             u.format = "npz";
+        } else if (zip.entries().stream().anyMatch(e -> e.name().equals("config.json"))
+                && zip.entries().stream().anyMatch(e -> e.name().equals("metadata.json"))) {
+            u.format = "keras_v3";
+            u.findings.add(ScanFinding.of(Severity.MEDIUM, -1, "Keras v3 archive: its config.json (Lambda layers, "
+                    + "custom objects) is not analysed by this version; the members were scanned by content"));
         }
         if (zip.prefixBytes() > 0) {
             u.findings.add(ScanFinding.of(Severity.LOW, 0, zip.prefixBytes() + " bytes precede the archive"));

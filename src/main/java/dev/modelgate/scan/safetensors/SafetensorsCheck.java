@@ -76,7 +76,13 @@ public final class SafetensorsCheck {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(header);
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(header)).toString();
+            root = JSON.readTree(text);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new Result(findings, "header is not UTF-8", 0);
         } catch (JsonProcessingException e) {
             return new Result(findings, "header is not valid JSON: " + e.getOriginalMessage(), 0);
         }
