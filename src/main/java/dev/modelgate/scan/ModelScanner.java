@@ -3,6 +3,7 @@ package dev.modelgate.scan;
 import dev.modelgate.scan.archive.TarArchive;
 import dev.modelgate.scan.archive.ZipArchive;
 import dev.modelgate.scan.numpy.NpyHeader;
+import dev.modelgate.scan.pickle.LegacyTorchTar;
 import dev.modelgate.scan.pickle.PickleRules;
 import dev.modelgate.scan.pickle.PickleStream;
 import dev.modelgate.scan.pickle.PickleWalker;
@@ -407,8 +408,14 @@ public final class ModelScanner {
                         + "than " + limits.maxArchiveDepth() + " levels; not scanned"));
                 continue;
             }
-            // the legacy checkpoint's members are pickles whatever their names
             String memberName = u.name + ":" + m.name();
+            if (u.format.equals("pytorch") && (m.name().equals("storages") || m.name().equals("tensors"))) {
+                PickleStream.Result r = LegacyTorchTar.scan(content, m.name().equals("storages"), rules, limits, budget);
+                u.members.add(new ScanReport(memberName, "pickle", ScanReport.verdictOf(r.findings(), r.error(),
+                        List.of()), r.findings(), r.error(), List.of()));
+                continue;
+            }
+            // the legacy checkpoint's members are pickles whatever their names
             ScanReport r = scanUnit(u.format.equals("pytorch") && !m.name().contains(".") ? memberName + ".pkl"
                     : memberName, content, depth + 1, true, budget);
             if (r != null) {

@@ -185,6 +185,30 @@ class FormatsTest {
     }
 
     @Test
+    void legacyTarStoragesInterleavePicklesWithRawData() throws IOException {
+        byte[] count = Pickle.proto(2).binint1(1).stop().bytes();
+        byte[] args = Pickle.proto(2).mark().str("0").str("cpu").global("torch", "FloatStorage").tuple().stop().bytes();
+        byte[] raw = Fixtures.concat(new byte[] {2, 0, 0, 0, 0, 0, 0, 0}, new byte[] {'c', 'o', 's', '\n', 0, 0, 0, 0});
+        byte[] views = call("os", "system", "id"); // the storage-views pickle, after the raw data
+        byte[] small = Pickle.proto(2).binint1(0).stop().bytes();
+        byte[] tensorArgs = Pickle.proto(2).mark().str("0").str("0").global("torch", "FloatTensor").tuple().stop().bytes();
+        byte[] tensorRecord = new byte[4 + 4 + 16 + 8];
+        tensorRecord[0] = 1; // ndim 1
+        byte[] tensors = Fixtures.concat(Pickle.proto(2).binint1(1).stop().bytes(), tensorArgs, tensorRecord);
+        byte[] tar = Fixtures.tar(new String[] {"sys_info", "pickle", "storages", "tensors"},
+                new byte[][] {small, small, Fixtures.concat(count, args, raw, views), tensors});
+        ScanReport r = scan("old.pt", tar);
+        assertVerdict(Verdict.MALICIOUS, r);
+        ScanReport storages = r.members().stream().filter(m -> m.name().equals("old.pt:storages")).findFirst()
+                .orElseThrow();
+        assertTrue(globals(storages).contains("os.system"), () -> ScanVectorsTest.describe(r));
+        ScanReport benign = scan("old.pt", Fixtures.tar(new String[] {"sys_info", "pickle", "storages", "tensors"},
+                new byte[][] {small, small, Fixtures.concat(count, args, raw, Pickle.proto(2).op(']').stop().bytes()),
+                        tensors}));
+        assertVerdict(Verdict.BENIGN, benign);
+    }
+
+    @Test
     void objectDtypeNpyCarriesAPickle() throws IOException {
         byte[] evil = Fixtures.npy("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", EVIL);
         ScanReport r = scan("arr.npy", evil);

@@ -32,7 +32,7 @@ public final class PickleWalker {
      * null when the pickle is complete and well formed.
      */
     public record Result(long start, long end, String error, int protocol, long opcodes, int calls,
-                         boolean torchMagic, List<ScanFinding> findings) {
+                         boolean torchMagic, List<ScanFinding> findings, List<String> globals) {
         public boolean complete() {
             return error == null;
         }
@@ -149,7 +149,11 @@ public final class PickleWalker {
             }
             out.add(new ScanFinding(worst.severity(), imp.module, imp.name, imp.offset, reason.toString()));
         }
-        return new Result(start, end, error, protocol, opcodes, calls, torchMagic, out);
+        List<String> globals = new ArrayList<>();
+        for (Import imp : imports.values()) {
+            globals.add(imp.module + "." + imp.name);
+        }
+        return new Result(start, end, error, protocol, opcodes, calls, torchMagic, out, globals);
     }
 
     private void run(Cursor in) throws IOException, PickleError, LimitError {
