@@ -111,8 +111,7 @@ public final class ModelScanner {
             scanSafetensors(u, src, head, budget);
         } else if (head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 0 && head[1] <= 5) {
             scanPickle(u, src, budget, member && !promisesPickle(name));
-        } else if (head.length > 0 && "(cidl}]SVIKNFLTUXJ".indexOf((char) (head[0] & 0xff)) >= 0
-                && tryProtocolZero(u, src, budget)) {
+        } else if (plausibleProtocolZero(head, member && !promisesPickle(name)) && tryProtocolZero(u, src, budget)) {
             // a protocol 0/1 pickle (no PROTO opcode): recognised because it parses to STOP
         } else if (member && !promisesPickle(name)) {
             u.format = "data";
@@ -128,6 +127,30 @@ public final class ModelScanner {
         }
         ScanReport r = u.report();
         return u.dataOnly ? null : r;
+    }
+
+    /**
+     * Whether bytes without a PROTO opcode may be a protocol 0/1 pickle worth a trial walk. For archive members
+     * that do not claim to be pickles, a first opcode that reads a text line must find its newline within the
+     * first bytes, so tensor data is not read line by line.
+     */
+    private static boolean plausibleProtocolZero(byte[] head, boolean strict) {
+        if (head.length == 0 || "(cidl}]SVIKNFLTUXJ".indexOf((char) (head[0] & 0xff)) < 0) {
+            return false;
+        }
+        if (!strict || "cidlSVIFL".indexOf((char) (head[0] & 0xff)) < 0) {
+            return true;
+        }
+        for (int i = 1; i < head.length; i++) {
+            int c = head[i] & 0xff;
+            if (c == '\n') {
+                return true;
+            }
+            if (c < 0x20 && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return false;
     }
 
     private void unscanned(Unit u, String format, String what) {
@@ -350,11 +373,13 @@ public final class ModelScanner {
             if (!e.encrypted() && crc(all.bytes) != e.crc()) {
                 quirks.add(ScanFinding.of(Severity.LOW, e.localHeaderOffset(), "CRC mismatch (PyTorch does not check it)"));
             }
-        } else if (!deflated && !e.encrypted() && looksLikePickleMember(head, e.name())
-                && e.compressedSize() <= (64 << 20) && crc(raw.readAt(0, (int) e.compressedSize())) != e.crc()) {
-            quirks.add(ScanFinding.of(Severity.LOW, e.localHeaderOffset(), "CRC mismatch (PyTorch does not check it)"));
         }
         ScanReport m = scanUnit(memberName, content, depth + 1, true, budget);
+        if (m != null && !deflated && !e.encrypted() && m.format().equals("pickle")
+                && e.compressedSize() <= (64 << 20) && crc(raw.readAt(0, (int) e.compressedSize())) != e.crc()) {
+            // checked only for members that are pickles: tensor data is never read just to check a CRC
+            quirks.add(ScanFinding.of(Severity.LOW, e.localHeaderOffset(), "CRC mismatch (PyTorch does not check it)"));
+        }
         if (m == null && quirks.stream().noneMatch(q -> q.severity().atLeast(Severity.MEDIUM))) {
             return; // tensor data or other plain bytes: nothing to report
         }

@@ -52,6 +52,36 @@ class FormatsTest {
     }
 
     @Test
+    void storedTensorDataIsSkippedNotRead() throws IOException {
+        byte[] state = STATE;
+        byte[][] tensors = new byte[3][16 << 20];
+        tensors[0][0] = (byte) 0x80; // starts like a pickle header
+        tensors[0][1] = 2;
+        tensors[1][0] = 'S'; // starts like a protocol 0 STRING with no newline anywhere
+        tensors[2][0] = 'c';
+        byte[] archive = zip(new ZipMember("archive/data.pkl", state), new ZipMember("archive/data/0", tensors[0]),
+                new ZipMember("archive/data/1", tensors[1]), new ZipMember("archive/data/2", tensors[2]));
+        long[] read = new long[1];
+        ByteSource all = ByteSource.of(archive);
+        ByteSource counting = new ByteSource() {
+            @Override
+            public long size() {
+                return all.size();
+            }
+
+            @Override
+            public int read(long pos, byte[] buf, int off, int len) throws IOException {
+                int n = all.read(pos, buf, off, len);
+                read[0] += Math.max(n, 0);
+                return n;
+            }
+        };
+        ScanReport r = scanner.scan("big.pt", counting);
+        assertVerdict(Verdict.BENIGN, r);
+        assertTrue(read[0] < (1 << 20), () -> read[0] + " bytes read of a " + archive.length + "-byte archive");
+    }
+
+    @Test
     void everyPickleMemberIsScannedNotOnlyDataPkl() throws IOException {
         ScanReport r = scan("model.pt", zip(new ZipMember("archive/data.pkl", STATE),
                 new ZipMember("archive/extra.pkl", call("subprocess", "check_output", "id"))));
