@@ -81,6 +81,8 @@ public final class ModelScanner {
         }
 
         ScanReport report() {
+            findings.sort((a, b) -> a.severity() != b.severity() ? a.severity().compareTo(b.severity())
+                    : Long.compare(a.offset(), b.offset()));
             return new ScanReport(name, format, ScanReport.verdictOf(findings, error, members), findings, error, members);
         }
     }
@@ -384,6 +386,7 @@ public final class ModelScanner {
             return; // tensor data or other plain bytes: nothing to report
         }
         List<ScanFinding> all = new ArrayList<>(quirks);
+        all.sort((a, b) -> a.severity().compareTo(b.severity()));
         String format = "data";
         String error = null;
         List<ScanReport> sub = List.of();

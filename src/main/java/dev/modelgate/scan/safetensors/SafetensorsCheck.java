@@ -40,7 +40,9 @@ public final class SafetensorsCheck {
             Map.entry("C64", 64), Map.entry("F4", 4), Map.entry("F6_E2M3", 6), Map.entry("F6_E3M2", 6));
 
     private static final Pattern CODE_LIKE = Pattern.compile(
-            "(?i)(\\bimport\\s+[a-z_]|__import__|\\bos\\.(system|popen|exec)|\\bsubprocess\\b|\\beval\\s*\\(|"
+            "(?i)(\\bimport\\s+(os|sys|subprocess|socket|shutil|builtins|importlib|pty|ctypes|requests|urllib|"
+                    + "base64|pickle|marshal)\\b|\\bfrom\\s+[\\w.]+\\s+import\\b|__import__|"
+                    + "\\bos\\.(system|popen|exec)|\\bsubprocess\\b|\\beval\\s*\\(|"
                     + "\\bexec\\s*\\(|/bin/(ba)?sh\\b|\\brm\\s+-rf\\b|\\bcurl\\s+|\\bwget\\s+|powershell|"
                     + "<script\\b|\\{\\{.*__\\w+__|\\bpickle\\.loads\\b)");
 
