@@ -2,6 +2,7 @@ package dev.modelgate.scan;
 
 import dev.modelgate.scan.archive.TarArchive;
 import dev.modelgate.scan.archive.ZipArchive;
+import dev.modelgate.scan.gguf.GgufCheck;
 import dev.modelgate.scan.numpy.NpyHeader;
 import dev.modelgate.scan.pickle.LegacyTorchTar;
 import dev.modelgate.scan.pickle.PickleRules;
@@ -98,7 +99,10 @@ public final class ModelScanner {
         } else if (NpyHeader.hasMagic(head)) {
             scanNpy(u, src, budget);
         } else if (startsWith(head, "GGUF")) {
-            unscanned(u, "gguf", "GGUF");
+            u.format = "gguf";
+            GgufCheck.Result g = GgufCheck.check(src);
+            u.findings.addAll(g.findings());
+            u.error = g.error();
         } else if (startsWith(head, "\u0089HDF\r\n\u001a\n")) {
             unscanned(u, "hdf5", "HDF5 (Keras .h5 or other)");
         } else if (startsWith(head, "7z\u00bc\u00af\u0027\u001c")) {

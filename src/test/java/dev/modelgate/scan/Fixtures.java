@@ -357,6 +357,40 @@ public final class Fixtures {
         return out.toByteArray();
     }
 
+    /** A GGUF v3 file: general.architecture, general.alignment 32, a chat template, one F32 tensor. */
+    public static byte[] gguf(String chatTemplate, int elements, long tensorOffset) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("GGUF".getBytes(StandardCharsets.US_ASCII));
+        le(out, 3, 4);
+        le(out, 1, 8); // tensors
+        le(out, 3, 8); // key-values
+        ggufString(out, "general.architecture");
+        le(out, 8, 4);
+        ggufString(out, "llama");
+        ggufString(out, "general.alignment");
+        le(out, 4, 4);
+        le(out, 32, 4);
+        ggufString(out, "tokenizer.chat_template");
+        le(out, 8, 4);
+        ggufString(out, chatTemplate);
+        ggufString(out, "token_embd.weight");
+        le(out, 1, 4);
+        le(out, elements, 8);
+        le(out, 0, 4); // F32
+        le(out, tensorOffset, 8);
+        while (out.size() % 32 != 0) {
+            out.write(0);
+        }
+        out.writeBytes(new byte[(int) tensorOffset + 4 * elements]);
+        return out.toByteArray();
+    }
+
+    private static void ggufString(ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        le(out, b.length, 8);
+        out.writeBytes(b);
+    }
+
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {

@@ -290,9 +290,26 @@ class FormatsTest {
 
     @Test
     void knownButUnscannedFormatsAreNeverBenign() throws IOException {
-        ScanReport gguf = scan("m.gguf", "GGUF\u0003\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));
-        assertEquals("gguf", gguf.format());
-        assertVerdict(Verdict.SUSPICIOUS, gguf);
-        assertTrue(anyReason(gguf, "does not scan it"));
+        ScanReport h5 = scan("m.h5", "\u0089HDF\r\n\u001a\n\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("hdf5", h5.format());
+        assertVerdict(Verdict.SUSPICIOUS, h5);
+        assertTrue(anyReason(h5, "does not scan it"));
+    }
+
+    @Test
+    void ggufHeaderAndChatTemplate() throws IOException {
+        String zephyr = "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}</s>{% endfor %}";
+        assertVerdict(Verdict.BENIGN, scan("m.gguf", Fixtures.gguf(zephyr, 1, 32)));
+        String ssti = "{% for x in ().__class__.__base__.__subclasses__() %}{% if 'warning' in x.__name__ %}"
+                + "{{ x()._module.__builtins__['__import__']('os').popen('id').read() }}{% endif %}{% endfor %}";
+        ScanReport evil = scan("m.gguf", Fixtures.gguf(ssti, 1, 32));
+        assertVerdict(Verdict.MALICIOUS, evil);
+        assertTrue(anyReason(evil, "CVE-2024-34359"), () -> ScanVectorsTest.describe(evil));
+        byte[] whole = Fixtures.gguf(zephyr, 1, 32);
+        assertVerdict(Verdict.INVALID, scan("m.gguf", java.util.Arrays.copyOf(whole, 40)));
+        byte[] hugeCount = whole.clone();
+        hugeCount[15] = 0x7f; // tensor count beyond any limit
+        assertVerdict(Verdict.INVALID, scan("m.gguf", hugeCount));
+        assertVerdict(Verdict.INVALID, scan("m.gguf", Fixtures.gguf(zephyr, 1, 24))); // misaligned tensor offset
     }
 }
