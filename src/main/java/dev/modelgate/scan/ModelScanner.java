@@ -4,6 +4,7 @@ import dev.modelgate.scan.archive.TarArchive;
 import dev.modelgate.scan.archive.ZipArchive;
 import dev.modelgate.scan.gguf.GgufCheck;
 import dev.modelgate.scan.numpy.NpyHeader;
+import dev.modelgate.scan.onnx.OnnxCheck;
 import dev.modelgate.scan.pickle.LegacyTorchTar;
 import dev.modelgate.scan.pickle.PickleRules;
 import dev.modelgate.scan.pickle.PickleStream;
@@ -119,6 +120,8 @@ public final class ModelScanner {
             scanPickle(u, src, budget, member && !promisesPickle(name));
         } else if (plausibleProtocolZero(head, member && !promisesPickle(name)) && tryProtocolZero(u, src, budget)) {
             // a protocol 0/1 pickle (no PROTO opcode): recognised because it parses to STOP
+        } else if ((ext.equals("onnx") || !member && OnnxCheck.looksLike(head)) && scanOnnx(u, src, ext.equals("onnx"))) {
+            // an ONNX model: external data locations checked
         } else if (member && !promisesPickle(name)) {
             u.format = "data";
             u.dataOnly = true;
@@ -157,6 +160,17 @@ public final class ModelScanner {
             }
         }
         return false;
+    }
+
+    private boolean scanOnnx(Unit u, ByteSource src, boolean claimed) throws IOException {
+        OnnxCheck.Result r = OnnxCheck.check(src);
+        if (r.error() != null && !claimed) {
+            return false; // only looked like a protobuf: fall through to unknown
+        }
+        u.format = "onnx";
+        u.findings.addAll(r.findings());
+        u.error = r.error();
+        return true;
     }
 
     private void unscanned(Unit u, String format, String what) {

@@ -391,6 +391,49 @@ public final class Fixtures {
         out.writeBytes(b);
     }
 
+    // ---- onnx (protobuf wire format) ------------------------------------------------------------------
+
+    /** A length-delimited protobuf field. */
+    public static byte[] pb(int field, byte[]... content) {
+        byte[] body = concat(content);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        varint(out, (long) field << 3 | 2);
+        varint(out, body.length);
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    public static byte[] pbInt(int field, long v) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        varint(out, (long) field << 3);
+        varint(out, v);
+        return out.toByteArray();
+    }
+
+    public static byte[] pbString(int field, String s) {
+        return pb(field, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** TensorProto named {@code name} whose data lives in an external file at {@code location}. */
+    public static byte[] onnxExternalTensor(String name, String location) {
+        return concat(pbInt(1, 4), pbInt(2, 1), pbString(8, name),
+                pb(13, pbString(1, "location"), pbString(2, location)), pb(13, pbString(1, "offset"), pbString(2, "0")),
+                pbInt(14, 1));
+    }
+
+    /** ModelProto with ir_version 8 and this graph body. */
+    public static byte[] onnxModel(byte[] graphBody) {
+        return concat(pbInt(1, 8), pbString(2, "fixtures"), pb(7, graphBody));
+    }
+
+    private static void varint(ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7fL) != 0) {
+            out.write((int) (v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {

@@ -297,6 +297,29 @@ class FormatsTest {
     }
 
     @Test
+    void onnxExternalDataLocations() throws IOException {
+        byte[] node = Fixtures.pbString(4, "MatMul");
+        byte[] ok = Fixtures.onnxModel(Fixtures.concat(Fixtures.pb(1, node), Fixtures.pbString(2, "g"),
+                Fixtures.pb(5, Fixtures.onnxExternalTensor("W1", "weights.bin"))));
+        assertVerdict(Verdict.BENIGN, scan("model.onnx", ok));
+        for (String bad : new String[] {"../../../../etc/passwd", "/etc/shadow", "sub/../../x.bin", "C:\\Windows\\win.ini"}) {
+            byte[] m = Fixtures.onnxModel(Fixtures.pb(5, Fixtures.onnxExternalTensor("W1", bad)));
+            ScanReport r = scan("model.onnx", m);
+            assertVerdict(Verdict.MALICIOUS, r);
+            assertEquals("onnx", r.format());
+        }
+        // inside a subgraph: If node attribute 'then_branch' (AttributeProto.g) holding an initializer
+        byte[] subgraph = Fixtures.pb(5, Fixtures.onnxExternalTensor("W2", "../secret"));
+        byte[] ifNode = Fixtures.concat(Fixtures.pbString(4, "If"),
+                Fixtures.pb(5, Fixtures.pbString(1, "then_branch"), Fixtures.pb(6, subgraph)));
+        ScanReport nested = scan("model.onnx", Fixtures.onnxModel(Fixtures.pb(1, ifNode)));
+        assertVerdict(Verdict.MALICIOUS, nested);
+        // detected without the extension, and a truncated .onnx is invalid
+        assertEquals("onnx", scan("model.bin", ok).format());
+        assertVerdict(Verdict.INVALID, scan("model.onnx", java.util.Arrays.copyOf(ok, ok.length - 3)));
+    }
+
+    @Test
     void ggufHeaderAndChatTemplate() throws IOException {
         String zephyr = "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}</s>{% endfor %}";
         assertVerdict(Verdict.BENIGN, scan("m.gguf", Fixtures.gguf(zephyr, 1, 32)));

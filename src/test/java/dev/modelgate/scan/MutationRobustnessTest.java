@@ -28,6 +28,8 @@ class MutationRobustnessTest {
         s.add(Fixtures.safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"__metadata__\":{\"format\":\"pt\"}}", 8));
         s.add(Fixtures.gguf("{% for m in messages %}{{ m['content'] }}{% endfor %}", 4, 0));
+        s.add(Fixtures.onnxModel(Fixtures.concat(Fixtures.pb(1, Fixtures.pbString(4, "MatMul")),
+                Fixtures.pb(5, Fixtures.onnxExternalTensor("W1", "weights.bin")))));
         s.add(Fixtures.tar(new String[] {"sys_info", "pickle"}, new byte[][] {state, state}));
         return s;
     }
@@ -38,7 +40,7 @@ class MutationRobustnessTest {
         long seedValue = Long.getLong("scan.mutation.seed", 20261122L);
         int rounds = Integer.getInteger("scan.mutations", 1000);
         Random rnd = new Random(seedValue);
-        String[] names = {"m.pt", "m.pkl", "m.npy", "m.safetensors", "m.zip", "m.bin", "m.gguf"};
+        String[] names = {"m.pt", "m.pkl", "m.npy", "m.safetensors", "m.zip", "m.bin", "m.gguf", "m.onnx"};
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(Math.max(120, rounds / 10)), () -> {
             for (byte[] seed : seeds()) {
                 for (int i = 0; i < rounds; i++) {
