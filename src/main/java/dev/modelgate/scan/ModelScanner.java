@@ -3,6 +3,7 @@ package dev.modelgate.scan;
 import dev.modelgate.scan.archive.TarArchive;
 import dev.modelgate.scan.archive.ZipArchive;
 import dev.modelgate.scan.gguf.GgufCheck;
+import dev.modelgate.scan.keras.KerasConfigCheck;
 import dev.modelgate.scan.numpy.NpyHeader;
 import dev.modelgate.scan.onnx.OnnxCheck;
 import dev.modelgate.scan.pickle.LegacyTorchTar;
@@ -293,8 +294,7 @@ public final class ModelScanner {
         } else if (zip.entries().stream().anyMatch(e -> e.name().equals("config.json"))
                 && zip.entries().stream().anyMatch(e -> e.name().equals("metadata.json"))) {
             u.format = "keras_v3";
-            u.findings.add(ScanFinding.of(Severity.MEDIUM, -1, "Keras v3 archive: its config.json (Lambda layers, "
-                    + "custom objects) is not analysed by this version; the members were scanned by content"));
+            scanKerasConfig(u, src, zip);
         }
         if (zip.prefixBytes() > 0) {
             u.findings.add(ScanFinding.of(Severity.LOW, 0, zip.prefixBytes() + " bytes precede the archive"));
@@ -306,9 +306,45 @@ public final class ModelScanner {
         }
     }
 
+    private void scanKerasConfig(Unit u, ByteSource src, ZipArchive zip) throws IOException {
+        ZipArchive.Entry config = zip.entries().stream().filter(e -> e.name().equals("config.json")).findFirst()
+                .orElseThrow();
+        if (config.problem() != null || config.encrypted() || (config.method() != 0 && config.method() != 8)) {
+            u.findings.add(ScanFinding.of(Severity.MEDIUM, config.localHeaderOffset(),
+                    "config.json cannot be read, so the model's layers were not checked"));
+            return;
+        }
+        ByteSource raw = src.slice(config.dataOffset(), config.compressedSize());
+        int cap = Math.min(limits.maxHeaderBytes(), 64 << 20);
+        byte[] bytes;
+        if (config.method() == 8) {
+            Inflated inf = inflate(raw, cap);
+            if (!inf.ok) {
+                u.findings.add(ScanFinding.of(Severity.MEDIUM, config.localHeaderOffset(),
+                        "config.json: " + inf.problem + "; the model's layers were not checked"));
+                return;
+            }
+            bytes = inf.bytes;
+        } else if (config.compressedSize() > cap) {
+            u.findings.add(ScanFinding.of(Severity.MEDIUM, config.localHeaderOffset(),
+                    "config.json is larger than " + cap + " bytes; the model's layers were not checked"));
+            return;
+        } else {
+            bytes = raw.readAt(0, (int) config.compressedSize());
+        }
+        KerasConfigCheck.Result r = KerasConfigCheck.check(bytes);
+        u.findings.addAll(r.findings());
+        if (r.error() != null) {
+            u.error = r.error();
+        }
+    }
+
     private void scanZipEntry(Unit u, ByteSource src, ZipArchive.Entry e, int depth, PickleWalker.Budget budget)
             throws IOException {
         String memberName = u.name + ":" + e.name();
+        if (u.format.equals("keras_v3") && e.name().endsWith(".weights.h5")) {
+            return; // Keras 3 weights: arrays read by h5py, no code; the layers that use them are in config.json
+        }
         List<ScanFinding> quirks = new ArrayList<>();
         if (e.localName() != null && !e.localName().equals(e.name())) {
             quirks.add(ScanFinding.of(Severity.LOW, e.localHeaderOffset(), "local header names the member '"

@@ -320,6 +320,25 @@ class FormatsTest {
     }
 
     @Test
+    void kerasV3ConfigLambdaAndCustomModules() throws IOException {
+        String dense = "{\"module\": \"keras.layers\", \"class_name\": \"Dense\", \"config\": {\"name\": \"d\"}}";
+        String lambda = "{\"module\": \"keras.layers\", \"class_name\": \"Lambda\", \"config\": {\"name\": \"l\", "
+                + "\"function\": {\"class_name\": \"__lambda__\", \"config\": {\"code\": \"4wEAAA==\"}}}}";
+        String custom = "{\"module\": \"my_company.layers\", \"class_name\": \"Fancy\", \"config\": {\"name\": \"f\"}}";
+        byte[] h5 = "\u0089HDF\r\n\u001a\n".getBytes(StandardCharsets.ISO_8859_1);
+        java.util.function.Function<String, byte[]> keras = layers -> zip(
+                new ZipMember("metadata.json", "{\"keras_version\": \"3.0.0\"}".getBytes(StandardCharsets.UTF_8)),
+                new ZipMember("config.json", ("{\"module\": \"keras\", \"class_name\": \"Sequential\", "
+                        + "\"config\": {\"layers\": [" + layers + "]}}").getBytes(StandardCharsets.UTF_8)).deflate(),
+                new ZipMember("model.weights.h5", h5));
+        ScanReport ok = scan("m.keras", keras.apply(dense));
+        assertEquals("keras_v3", ok.format());
+        assertVerdict(Verdict.BENIGN, ok);
+        assertVerdict(Verdict.MALICIOUS, scan("m.keras", keras.apply(dense + ", " + lambda)));
+        assertVerdict(Verdict.SUSPICIOUS, scan("m.keras", keras.apply(custom)));
+    }
+
+    @Test
     void ggufHeaderAndChatTemplate() throws IOException {
         String zephyr = "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}</s>{% endfor %}";
         assertVerdict(Verdict.BENIGN, scan("m.gguf", Fixtures.gguf(zephyr, 1, 32)));
