@@ -3,6 +3,7 @@ package dev.modelgate.scan;
 import dev.modelgate.scan.archive.TarArchive;
 import dev.modelgate.scan.archive.ZipArchive;
 import dev.modelgate.scan.gguf.GgufCheck;
+import dev.modelgate.scan.keras.Hdf5KerasCheck;
 import dev.modelgate.scan.keras.KerasConfigCheck;
 import dev.modelgate.scan.numpy.NpyHeader;
 import dev.modelgate.scan.onnx.OnnxCheck;
@@ -106,7 +107,10 @@ public final class ModelScanner {
             u.findings.addAll(g.findings());
             u.error = g.error();
         } else if (startsWith(head, "\u0089HDF\r\n\u001a\n")) {
-            unscanned(u, "hdf5", "HDF5 (Keras .h5 or other)");
+            Hdf5KerasCheck.Result h = Hdf5KerasCheck.check(src, Math.min(limits.maxMemberBytes(), 64 << 20));
+            u.format = h.keras() ? "keras_h5" : "hdf5";
+            u.findings.addAll(h.findings());
+            u.error = h.error();
         } else if (startsWith(head, "7z\u00bc\u00af\u0027\u001c")) {
             unscanned(u, "7z", "7-Zip archive");
         } else if (TarArchive.looksLikeTar(head) && TarArchive.validHeader(head)) {

@@ -290,10 +290,29 @@ class FormatsTest {
 
     @Test
     void knownButUnscannedFormatsAreNeverBenign() throws IOException {
-        ScanReport h5 = scan("m.h5", "\u0089HDF\r\n\u001a\n\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));
-        assertEquals("hdf5", h5.format());
-        assertVerdict(Verdict.SUSPICIOUS, h5);
-        assertTrue(anyReason(h5, "does not scan it"));
+        ScanReport sevenZip = scan("m.7z", "7z\u00bc\u00af\u0027\u001c\u0000\u0004".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("7z", sevenZip.format());
+        assertVerdict(Verdict.SUSPICIOUS, sevenZip);
+        assertTrue(anyReason(sevenZip, "does not scan it"));
+    }
+
+    @Test
+    void keras2H5ModelConfigIsFoundByItsText() throws IOException {
+        String magic = "\u0089HDF\r\n\u001a\n\u0000\u0000\u0000\u0000";
+        String dense = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [{\"class_name\": \"Dense\", "
+                + "\"config\": {\"name\": \"d\", \"units\": 2}}]}}";
+        String lambda = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [{\"class_name\": \"Lambda\", "
+                + "\"config\": {\"name\": \"l\", \"function\": [\"4wEAAA==\", null, null]}}]}}";
+        ScanReport ok = scan("m.h5", (magic + "model_config\u0000\u0000" + dense + "\u0000").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("keras_h5", ok.format());
+        assertVerdict(Verdict.BENIGN, ok);
+        assertVerdict(Verdict.MALICIOUS, scan("m.h5",
+                (magic + "model_config\u0000" + lambda + "\u0000").getBytes(StandardCharsets.ISO_8859_1)));
+        assertVerdict(Verdict.INVALID, scan("m.h5",
+                (magic + "model_config\u0000{\"class_name\": \u0000").getBytes(StandardCharsets.ISO_8859_1)));
+        ScanReport data = scan("d.h5", (magic + "dataset bytes").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("hdf5", data.format());
+        assertVerdict(Verdict.BENIGN, data);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.modelgate.scan;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.modelgate.scan.Fixtures.ZipMember;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,11 @@ class MutationRobustnessTest {
         s.add(Fixtures.gguf("{% for m in messages %}{{ m['content'] }}{% endfor %}", 4, 0));
         s.add(Fixtures.onnxModel(Fixtures.concat(Fixtures.pb(1, Fixtures.pbString(4, "MatMul")),
                 Fixtures.pb(5, Fixtures.onnxExternalTensor("W1", "weights.bin")))));
+        s.add(("\u0089HDF\r\n\u001a\n\u0000model_config\u0000{\"class_name\": \"Sequential\", \"config\": "
+                + "{\"layers\": [{\"class_name\": \"Lambda\", \"config\": {}}]}}").getBytes(StandardCharsets.ISO_8859_1));
+        s.add(Fixtures.zip(new ZipMember("metadata.json", "{}".getBytes(StandardCharsets.UTF_8)),
+                new ZipMember("config.json", "{\"class_name\": \"Lambda\", \"module\": \"x\"}".getBytes(StandardCharsets.UTF_8))
+                        .deflate()));
         s.add(Fixtures.tar(new String[] {"sys_info", "pickle"}, new byte[][] {state, state}));
         return s;
     }
@@ -40,7 +46,7 @@ class MutationRobustnessTest {
         long seedValue = Long.getLong("scan.mutation.seed", 20261122L);
         int rounds = Integer.getInteger("scan.mutations", 1000);
         Random rnd = new Random(seedValue);
-        String[] names = {"m.pt", "m.pkl", "m.npy", "m.safetensors", "m.zip", "m.bin", "m.gguf", "m.onnx"};
+        String[] names = {"m.pt", "m.pkl", "m.npy", "m.safetensors", "m.zip", "m.bin", "m.gguf", "m.onnx", "m.h5", "m.keras"};
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(Math.max(120, rounds / 10)), () -> {
             for (byte[] seed : seeds()) {
                 for (int i = 0; i < rounds; i++) {
