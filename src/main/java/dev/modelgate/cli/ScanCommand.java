@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code modelgate scan PATH...}: static scan of model files for code-execution payloads. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {"Scan model files for code-execution payloads without loading them: pickle (all protocols), "
-                + "PyTorch zip, legacy and tar checkpoints, NumPy .npy/.npz, safetensors, GGUF, ONNX, Keras. "
+                + "PyTorch zip, legacy and tar checkpoints, NumPy .npy/.npz, safetensors, GGUF, ONNX, Keras, TensorFlow graphs. "
                 + "Other formats are reported as not scanned.",
                 "Verdicts: malicious (a CRITICAL or HIGH finding), invalid (could not be parsed), suspicious "
                         + "(a MEDIUM finding), benign."},

@@ -12,6 +12,7 @@ import dev.modelgate.scan.pickle.PickleRules;
 import dev.modelgate.scan.pickle.PickleStream;
 import dev.modelgate.scan.pickle.PickleWalker;
 import dev.modelgate.scan.safetensors.SafetensorsCheck;
+import dev.modelgate.scan.tf.TfGraphCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -127,6 +128,8 @@ public final class ModelScanner {
             // a protocol 0/1 pickle (no PROTO opcode): recognised because it parses to STOP
         } else if ((ext.equals("onnx") || !member && OnnxCheck.looksLike(head)) && scanOnnx(u, src, ext.equals("onnx"))) {
             // an ONNX model: external data locations checked
+        } else if (ext.equals("pb") && scanTfGraph(u, src, name)) {
+            // a TensorFlow graph: ops judged
         } else if (member && !promisesPickle(name)) {
             u.format = "data";
             u.dataOnly = true;
@@ -173,6 +176,18 @@ public final class ModelScanner {
             return false; // only looked like a protobuf: fall through to unknown
         }
         u.format = "onnx";
+        u.findings.addAll(r.findings());
+        u.error = r.error();
+        return true;
+    }
+
+    private boolean scanTfGraph(Unit u, ByteSource src, String name) throws IOException {
+        boolean savedModel = name.endsWith("saved_model.pb");
+        TfGraphCheck.Result r = TfGraphCheck.check(src, savedModel);
+        if (r.error() != null && !savedModel) {
+            return false; // some other protobuf: unknown
+        }
+        u.format = savedModel ? "tf_savedmodel" : "tf_graph";
         u.findings.addAll(r.findings());
         u.error = r.error();
         return true;

@@ -358,6 +358,23 @@ class FormatsTest {
     }
 
     @Test
+    void tensorflowGraphOps() throws IOException {
+        java.util.function.BiFunction<String, String, byte[]> node = (name, op) ->
+                Fixtures.pb(1, Fixtures.pbString(1, name), Fixtures.pbString(2, op));
+        byte[] benignGraph = Fixtures.concat(node.apply("c", "Const"), node.apply("save/SaveV2", "SaveV2"));
+        byte[] savedModel = Fixtures.concat(Fixtures.pbInt(1, 1), Fixtures.pb(2, Fixtures.pb(2, benignGraph)));
+        ScanReport ok = scan("m/saved_model.pb", savedModel);
+        assertEquals("tf_savedmodel", ok.format());
+        assertVerdict(Verdict.BENIGN, ok);
+        // a PyFunc hidden in the function library of the graph
+        byte[] library = Fixtures.pb(2, Fixtures.pb(1, Fixtures.pb(3, Fixtures.pbString(1, "f"), Fixtures.pbString(2, "EagerPyFunc"))));
+        byte[] evil = Fixtures.concat(Fixtures.pb(2, Fixtures.pb(2, Fixtures.concat(benignGraph, library))));
+        assertVerdict(Verdict.MALICIOUS, scan("m/saved_model.pb", evil));
+        assertVerdict(Verdict.MALICIOUS, scan("frozen.pb", Fixtures.concat(benignGraph, node.apply("w", "WriteFile"))));
+        assertVerdict(Verdict.INVALID, scan("m/saved_model.pb", java.util.Arrays.copyOf(savedModel, savedModel.length - 2)));
+    }
+
+    @Test
     void ggufHeaderAndChatTemplate() throws IOException {
         String zephyr = "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}</s>{% endfor %}";
         assertVerdict(Verdict.BENIGN, scan("m.gguf", Fixtures.gguf(zephyr, 1, 32)));

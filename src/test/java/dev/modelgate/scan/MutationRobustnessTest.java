@@ -36,6 +36,7 @@ class MutationRobustnessTest {
         s.add(Fixtures.zip(new ZipMember("metadata.json", "{}".getBytes(StandardCharsets.UTF_8)),
                 new ZipMember("config.json", "{\"class_name\": \"Lambda\", \"module\": \"x\"}".getBytes(StandardCharsets.UTF_8))
                         .deflate()));
+        s.add(Fixtures.pb(2, Fixtures.pb(2, Fixtures.pb(1, Fixtures.pbString(1, "bad"), Fixtures.pbString(2, "PyFunc")))));
         s.add(Fixtures.tar(new String[] {"sys_info", "pickle"}, new byte[][] {state, state}));
         return s;
     }
@@ -46,7 +47,7 @@ class MutationRobustnessTest {
         long seedValue = Long.getLong("scan.mutation.seed", 20261122L);
         int rounds = Integer.getInteger("scan.mutations", 1000);
         Random rnd = new Random(seedValue);
-        String[] names = {"m.pt", "m.pkl", "m.npy", "m.safetensors", "m.zip", "m.bin", "m.gguf", "m.onnx", "m.h5", "m.keras"};
+        String[] names = {"m.pt", "m.pkl", "m.npy", "m.safetensors", "m.zip", "m.bin", "m.gguf", "m.onnx", "m.h5", "m.keras", "saved_model.pb", "g.pb"};
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(Math.max(120, rounds / 10)), () -> {
             for (byte[] seed : seeds()) {
                 for (int i = 0; i < rounds; i++) {

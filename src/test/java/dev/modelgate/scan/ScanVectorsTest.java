@@ -24,7 +24,7 @@ class ScanVectorsTest {
 
     /** The {@code format} column values this scanner implements. */
     static final Set<String> IMPLEMENTED = Set.of(
-            "pickle", "pytorch", "torchscript", "zip", "numpy", "npz", "safetensors", "gguf", "onnx", "keras_v3", "keras_h5", "hdf5");
+            "pickle", "pytorch", "torchscript", "zip", "numpy", "npz", "safetensors", "gguf", "onnx", "keras_v3", "keras_h5", "hdf5", "tf_savedmodel");
 
     static Path vectors() {
         String basedir = System.getProperty("basedir", System.getProperty("user.dir"));
