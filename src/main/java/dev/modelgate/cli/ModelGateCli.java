@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Keeps unapproved, tampered or booby-trapped ML models out of Kubernetes workloads.",
         subcommands = {
+                ScanCommand.class,
                 HashCommand.class,
                 ApproveCommand.class,
                 VerifyCommand.class,

@@ -1,0 +1,111 @@
+package dev.modelgate.scan.keras;
+
+import dev.modelgate.scan.ByteSource;
+import dev.modelgate.scan.ScanFinding;
+import dev.modelgate.scan.Severity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keras 2 {@code .h5} files keep the model as JSON text in the {@code model_config} attribute of the HDF5
+ * root group. HDF5 is not parsed here; instead the JSON objects are located by their text: HDF5 never
+ * compresses attributes or heap strings, so the configuration that Keras will read is present verbatim.
+ * Each object is judged by {@link KerasConfigCheck}. An HDF5 file without a Keras configuration holds arrays
+ * only (h5py reads data, it runs no code).
+ */
+public final class Hdf5KerasCheck {
+
+    /** Findings, whether a Keras configuration was found, and a parse error (or null). */
+    public record Result(List<ScanFinding> findings, boolean keras, String error) {
+    }
+
+    private static final byte[] MODEL_CONFIG = "model_config".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KERAS_VERSION = "keras_version".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OBJECT_START = "{\"class_name\"".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_JSON = 16 << 20;
+
+    private Hdf5KerasCheck() {
+    }
+
+    public static Result check(ByteSource src, int cap) throws IOException {
+        List<ScanFinding> findings = new ArrayList<>();
+        byte[] b = src.readAt(0, (int) Math.min(src.size(), cap));
+        if (src.size() > cap) {
+            findings.add(ScanFinding.of(Severity.MEDIUM, cap, "only the first " + cap + " bytes of this HDF5 file were "
+                    + "searched for a Keras model configuration"));
+        }
+        boolean keras = indexOf(b, MODEL_CONFIG, 0) >= 0 || indexOf(b, KERAS_VERSION, 0) >= 0;
+        boolean modelConfig = indexOf(b, MODEL_CONFIG, 0) >= 0;
+        int configs = 0;
+        int from = 0;
+        while (true) {
+            int at = indexOf(b, OBJECT_START, from);
+            if (at < 0) {
+                break;
+            }
+            int end = objectEnd(b, at);
+            if (end < 0) {
+                from = at + 1;
+                continue;
+            }
+            byte[] json = java.util.Arrays.copyOfRange(b, at, end);
+            KerasConfigCheck.Result r = KerasConfigCheck.check(json);
+            if (r.error() == null) {
+                configs++;
+                for (ScanFinding f : r.findings()) {
+                    findings.add(ScanFinding.of(f.severity(), at, f.reason()));
+                }
+                from = end;
+            } else {
+                from = at + 1;
+            }
+        }
+        if (modelConfig && configs == 0) {
+            return new Result(findings, true, "model_config attribute present but no readable Keras configuration");
+        }
+        return new Result(findings, keras, null);
+    }
+
+    /** The index after the '}' that closes the object opened at {@code start}, or -1. */
+    private static int objectEnd(byte[] b, int start) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < b.length && i - start < MAX_JSON; i++) {
+            byte c = b[i];
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+                if (depth == 0) {
+                    return i + 1;
+                }
+            } else if (c == 0) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, byte[] pattern, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= b.length - pattern.length; i++) {
+            for (int k = 0; k < pattern.length; k++) {
+                if (b[i + k] != pattern[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

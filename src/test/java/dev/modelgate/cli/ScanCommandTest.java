@@ -1,0 +1,79 @@
+package dev.modelgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.scan.Fixtures;
+import dev.modelgate.scan.Fixtures.ZipMember;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code modelgate scan} as a user runs it: verdicts, JSON shape and the exit codes 0, 1 and 2. */
+class ScanCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    Path write(String name, byte[] bytes) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.write(p, bytes);
+        return p;
+    }
+
+    @Test
+    void benignFolderExitsZero() throws IOException {
+        write("models/state.pkl", Fixtures.torchLikeStateDict());
+        write("models/sub/m.pt", Fixtures.zip(new ZipMember("archive/data.pkl", Fixtures.torchLikeStateDict())));
+        CliRun r = CliRun.of("scan", tmp.resolve("models").toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("benign") && r.out().contains("2 file(s)"), r::toString);
+    }
+
+    @Test
+    void maliciousFileExitsOneAndJsonNamesTheMember() throws Exception {
+        write("m/evil.pt", Fixtures.zip(new ZipMember("archive/data.pkl", Fixtures.call("posix", "system", "id"))));
+        write("m/ok.pkl", Fixtures.torchLikeStateDict());
+        CliRun r = CliRun.of("scan", "--json", tmp.resolve("m").toString());
+        assertEquals(1, r.exitCode(), r::toString);
+        JsonNode doc = Json.MAPPER.readTree(r.out());
+        JsonNode evil = doc.get("files").get(0);
+        assertEquals("malicious", evil.get("verdict").asText());
+        assertEquals("pytorch", evil.get("format").asText());
+        JsonNode member = evil.get("members").get(0);
+        assertTrue(member.get("path").asText().endsWith("evil.pt:archive/data.pkl"), member::toString);
+        JsonNode finding = member.get("findings").get(0);
+        assertEquals("CRITICAL", finding.get("severity").asText());
+        assertEquals("posix", finding.get("module").asText());
+        assertEquals("system", finding.get("name").asText());
+        assertTrue(finding.get("offset").isNumber());
+        assertEquals("benign", doc.get("files").get(1).get("verdict").asText());
+        assertEquals(1, doc.get("summary").get("exitCode").asInt());
+    }
+
+    @Test
+    void failOnDecidesWhatCounts() throws IOException {
+        Path p = write("x.pkl", Fixtures.call("my_company.models", "Net", "x")); // MEDIUM: unknown global
+        assertEquals(0, CliRun.of("scan", p.toString()).exitCode());
+        CliRun medium = CliRun.of("scan", "--fail-on", "MEDIUM", p.toString());
+        assertEquals(1, medium.exitCode(), medium::toString);
+        assertTrue(medium.out().contains("suspicious"), medium::toString);
+    }
+
+    @Test
+    void unparseableFileExitsTwoAndTheOthersAreStillScanned() throws IOException {
+        Path bad = write("a/broken.pt", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        Path ok = write("a/ok.pkl", Fixtures.torchLikeStateDict());
+        CliRun r = CliRun.of("scan", bad.toString(), ok.toString(), tmp.resolve("missing.pt").toString());
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("invalid") && r.out().contains("ok.pkl") && r.out().contains("missing.pt"),
+                r::toString);
+        Path evil = write("a/evil.pkl", Fixtures.call("os", "system", "id"));
+        assertEquals(1, CliRun.of("scan", bad.toString(), evil.toString()).exitCode(),
+                "a finding at or above --fail-on outranks an unparseable file");
+    }
+}
