@@ -52,9 +52,7 @@ app.kubernetes.io/component: operator
 {{- printf "%s-webhook" (include "modelgate.fullname" .) -}}
 {{- end -}}
 
-{{- define "modelgate.caInjection" -}}
-{{- if eq .Values.webhook.tls.source "cert-manager" }}
-annotations:
-  cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "modelgate.certificateName" .) }}
-{{- end }}
+{{/* cert-manager's CA injector copies the Certificate's CA into caBundle when this annotation is set. */}}
+{{- define "modelgate.caInjectFrom" -}}
+{{- printf "%s/%s" .Release.Namespace (include "modelgate.certificateName" .) -}}
 {{- end -}}
