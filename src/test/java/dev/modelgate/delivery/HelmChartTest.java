@@ -181,6 +181,7 @@ class HelmChartTest {
         Map<String, Integer> ports = new HashMap<>();
         container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
         assertEquals(Map.of("http", 8080, "https", 8443), ports);
+        assertEquals("[\"java\",\"-jar\",\"/deployments/quarkus-run.jar\"]", container.path("command").toString());
         assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
         assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
         assertEquals("http", container.at("/readinessProbe/httpGet/port").asText());
@@ -242,7 +243,7 @@ class HelmChartTest {
                 Map.entry("MODELGATE_WEBHOOK_MUTATING_CONFIGURATION_NAME", "mg-mutating"),
                 Map.entry("MODELGATE_WEBHOOK_VALIDATING_CONFIGURATION_NAME", "mg-validating"),
                 Map.entry("MODELGATE_WEBHOOK_RENEW_BEFORE", "14d"),
-                Map.entry("JAVA_OPTS_APPEND", "-XX:MaxRAMPercentage=60"));
+                Map.entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60"));
         Map<String, JsonNode> env = env(custom);
         expected.forEach((name, value) -> assertEquals(value, env.get(name).path("value").asText(), name));
     }
