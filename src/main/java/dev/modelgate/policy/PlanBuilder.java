@@ -69,9 +69,11 @@ public final class PlanBuilder {
             VerificationPlan.Source source = source(ms.getSpec(), spec.getSource());
             for (int i = 0; i < spec.getFiles().size(); i++) {
                 ModelFile f = spec.getFiles().get(i);
-                if (f.getUrl() != null && !underPrefix(f.getUrl(), source.urls())) {
-                    throw new IllegalArgumentException(who + ": spec.files[" + i + "].url " + f.getUrl()
-                            + " is not under any url of ModelSource " + spec.getSource() + " " + source.urls());
+                if (f.getUrl() != null) {
+                    String at = who + ": spec.files[" + i + "].url: ";
+                    UrlPrefixes.problem(f.getUrl(), source.urls()).ifPresent(p -> {
+                        throw new IllegalArgumentException(at + p + " (ModelSource " + spec.getSource() + ")");
+                    });
                 }
             }
             planSources.put(spec.getSource(), source);
@@ -106,54 +108,6 @@ public final class PlanBuilder {
         // The verifier parses strictly; a plan it would refuse must fail here, at admission, instead.
         VerificationPlan.fromJson(plan.toJson());
         return plan;
-    }
-
-    /**
-     * Whether {@code url} lies under one of {@code prefixes}, on a path boundary: {@code https://a.example/models}
-     * admits {@code https://a.example/models/x} but not {@code https://a.example/models-evil/x}. The verifier's
-     * downloader checks the same function.
-     */
-    public static boolean underPrefix(String url, List<String> prefixes) {
-        for (String p : prefixes) {
-            if (underPrefix(url, p)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** See {@link #underPrefix(String, List)}; query and fragment characters end a prefix's path, too. */
-    public static boolean underPrefix(String url, String prefix) {
-        if (url == null || prefix == null || !url.startsWith("https://") || !prefix.startsWith("https://")) {
-            return false;
-        }
-        if (!url.startsWith(prefix) || hasDotSegmentOrEscape(url)) {
-            return false;
-        }
-        if (url.length() == prefix.length() || prefix.endsWith("/")) {
-            return true;
-        }
-        char next = url.charAt(prefix.length());
-        // A prefix naming only the host ("https://a.example") must not admit "https://a.example.evil/".
-        return next == '/' || next == '?' || next == '#';
-    }
-
-    /**
-     * True for a URL a server could resolve outside the prefix it seems to lie under: dot segments
-     * ({@code /models/../evil}), encoded dots or slashes, backslashes.
-     */
-    private static boolean hasDotSegmentOrEscape(String url) {
-        String lower = url.toLowerCase(java.util.Locale.ROOT);
-        int end = lower.length();
-        for (char c : new char[] {'?', '#'}) {
-            int i = lower.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        String path = lower.substring(0, end);
-        return path.contains("/../") || path.contains("/./") || path.endsWith("/..") || path.endsWith("/.")
-                || path.contains("%2e") || path.contains("%2f") || path.contains("%5c") || path.contains("\\");
     }
 
     private static VerificationPlan.Source source(ModelSourceSpec spec, String name) {

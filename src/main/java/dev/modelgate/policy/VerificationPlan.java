@@ -372,6 +372,16 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
                     throw new IllegalArgumentException("plan field 'models[" + i + "].source' names '" + m.source()
                             + "', which is not in the plan's sources");
                 }
+                List<String> prefixes = sources.get(m.source()).urls();
+                for (int j = 0; j < m.files().size(); j++) {
+                    String url = m.files().get(j).url();
+                    if (url != null) {
+                        String at = "plan field 'models[" + i + "].files[" + j + "].url': ";
+                        UrlPrefixes.problem(url, prefixes).ifPresent(p -> {
+                            throw new IllegalArgumentException(at + p);
+                        });
+                    }
+                }
                 models.add(m);
             }
             o.noOthers();
