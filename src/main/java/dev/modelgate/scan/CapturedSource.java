@@ -27,13 +27,16 @@ final class CapturedSource implements ByteSource, AutoCloseable {
     private final long size;
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private final Path file;
+    private final ByteSource again;
     private FileChannel channel;
     private long reread;
     private String readFailure;
 
-    CapturedSource(long size, List<StreamingScan.Range> ranges, Path file) {
+    /** Bytes not kept are read from {@code again} when given, else from {@code file}, else refused. */
+    CapturedSource(long size, List<StreamingScan.Range> ranges, Path file, ByteSource again) {
         this.size = size;
         this.file = file;
+        this.again = again;
         List<StreamingScan.Range> sorted = new ArrayList<>(ranges);
         sorted.sort(Comparator.comparingLong((StreamingScan.Range r) -> r.start).thenComparing(r -> -r.filled));
         long covered = 0;
@@ -71,6 +74,14 @@ final class CapturedSource implements ByteSource, AutoCloseable {
             want = (int) Math.min(want, next - pos);
         }
         try {
+            if (again != null) {
+                int r = again.read(pos, buf, off, want);
+                if (r <= 0) {
+                    throw new IOException("the source ended at offset " + pos);
+                }
+                reread += r;
+                return r;
+            }
             if (file == null) {
                 throw new IOException("bytes at offset " + pos + " were not kept on the single read pass");
             }

@@ -44,6 +44,8 @@ public final class StreamingScan {
     private final ModelScanner scanner;
     private final String name;
     private final Path file;
+    private final ByteSource again;
+    private final Keep keep;
     private final long expectedSize;
 
     private long position;
@@ -67,10 +69,27 @@ public final class StreamingScan {
      * @param expectedSize  the size the reader expects to stream (where the zip tail starts)
      */
     public StreamingScan(ModelScanner scanner, String name, Path file, long expectedSize) {
+        this(scanner, name, file, null, expectedSize, Keep.DEFAULT);
+    }
+
+    /** For tests and fuzzing: other bounds, and bytes not kept read from {@code again} instead of a file. */
+    StreamingScan(ModelScanner scanner, String name, Path file, ByteSource again, long expectedSize, Keep keep) {
         this.scanner = scanner;
         this.name = name;
         this.file = file;
+        this.again = again;
         this.expectedSize = expectedSize;
+        this.keep = keep;
+    }
+
+    /**
+     * How much is kept; see the class comment. {@code endSearch} is where zip readers look for the end record
+     * (a 64 KiB comment + 22 + a 20-byte zip64 locator).
+     */
+    record Keep(int head, int zipHead, int zipTail, int endSearch, int smallMember, int memberHead,
+                int deflatedMemberHead) {
+        static final Keep DEFAULT = new Keep(HEAD_LIMIT, DEFLATED_MEMBER_HEAD, ZIP_TAIL, 65535 + 22 + 20,
+                SMALL_MEMBER, MEMBER_HEAD, DEFLATED_MEMBER_HEAD);
     }
 
     /** The next {@code len} bytes of the file, in order. */
@@ -123,7 +142,7 @@ public final class StreamingScan {
             }
         }
         segments.add(new Range(0, headLength, head, headLength));
-        try (CapturedSource src = new CapturedSource(position, segments, file)) {
+        try (CapturedSource src = new CapturedSource(position, segments, file, again)) {
             ScanReport report;
             String failure = null;
             try {
@@ -149,10 +168,10 @@ public final class StreamingScan {
         byte[] h = head;
         int n = headLength;
         if (n >= 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4) {
-            headLimit = Math.max(n, DEFLATED_MEMBER_HEAD);
+            headLimit = Math.max(n, keep.zipHead());
             zip = new ZipTracker();
             // where a zip reader looks for the end record: the last 64 KiB (comment) + 22 + 20 (zip64 locator)
-            long endSearch = Math.max(0, expectedSize - (65535 + 22 + 20));
+            long endSearch = Math.max(0, expectedSize - keep.endSearch());
             addRange(new Range(endSearch, expectedSize - endSearch, null, 0));
             if (position == 0) {
                 zip.expectHeader(0);
@@ -162,9 +181,9 @@ public final class StreamingScan {
         } else if (n >= 9 && h[8] == '{') {
             long len = le64(h, 0);
             // a safetensors header; anything implausible keeps the usual head and lets the check judge it
-            headLimit = len > 0 && len <= HEAD_LIMIT - 8 ? 8 + len : HEAD_LIMIT;
+            headLimit = len > 0 && len <= keep.head() - 8 ? 8 + len : keep.head();
         } else {
-            headLimit = HEAD_LIMIT;
+            headLimit = keep.head();
         }
         headLimit = Math.max(headLimit, n);
     }
@@ -278,7 +297,7 @@ public final class StreamingScan {
          * was accounted for, so the tail is never started inside tensor data the tracker already skipped.
          */
         void lost(long at) {
-            long from = Math.max(at, expectedSize - ZIP_TAIL);
+            long from = Math.max(at, expectedSize - keep.zipTail());
             addRange(new Range(from, expectedSize - from, null, 0));
         }
 
@@ -348,11 +367,12 @@ public final class StreamingScan {
             }
             String memberName = new String(ne, 0, nameLen, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
             long dataStart = rest.start + nameLen + extraLen;
-            long keep = compressed;
-            if (compressed > SMALL_MEMBER && !scannedWhole(memberName) || compressed > scanner.limits().maxMemberBytes()) {
-                keep = Math.min(compressed, method == 0 ? MEMBER_HEAD : DEFLATED_MEMBER_HEAD);
+            long keepBytes = compressed;
+            if (compressed > keep.smallMember() && !scannedWhole(memberName)
+                    || compressed > scanner.limits().maxMemberBytes()) {
+                keepBytes = Math.min(compressed, method == 0 ? keep.memberHead() : keep.deflatedMemberHead());
             }
-            addRange(new Range(dataStart, keep, null, 0));
+            addRange(new Range(dataStart, keepBytes, null, 0));
             long next = dataStart + compressed;
             if (!descriptor) {
                 expectHeader(next);

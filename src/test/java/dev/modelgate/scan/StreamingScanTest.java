@@ -100,6 +100,25 @@ class StreamingScanTest {
     }
 
     @Test
+    void tinyBoundsStillGiveTheSameReportByReadingTheRestAgain() throws IOException {
+        StreamingScan.Keep tiny = new StreamingScan.Keep(600, 512, 64, 100, 32, 16, 64);
+        Map<String, byte[]> all = corpus();
+        all.put("nosizes.pt", withoutLocalSizes(zip(new ZipMember("archive/data.pkl", EVIL),
+                new ZipMember("archive/data/0", new byte[5000]))));
+        for (Map.Entry<String, byte[]> e : all.entrySet()) {
+            byte[] bytes = e.getValue();
+            ScanReport whole = scanner.scan(e.getKey(), ByteSource.of(bytes));
+            StreamingScan s = new StreamingScan(scanner, e.getKey(), null, ByteSource.of(bytes), bytes.length, tiny);
+            for (int off = 0; off < bytes.length; off += 1000) {
+                s.update(bytes, off, Math.min(1000, bytes.length - off));
+            }
+            StreamingScan.Result r = s.finish();
+            assertNull(r.failure(), e.getKey());
+            assertEquals(whole, r.report(), e.getKey());
+        }
+    }
+
+    @Test
     void tensorDataIsNeitherKeptNorReadAgain() throws IOException {
         for (String name : new String[] {"benign.pt", "evil.pt", "w.safetensors", "m.gguf", "raw.bin"}) {
             byte[] bytes = corpus().get(name);
