@@ -27,7 +27,7 @@ class ScannerFuzzTest {
             16 << 20);
     static final ModelScanner SCANNER = new ModelScanner(PickleRules.defaults(), LIMITS);
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "3m")
     void pickle(byte[] data) {
         PickleStream.Result r = PickleStream.scan(ByteSource.of(data), PickleRules.defaults(), LIMITS,
                 new PickleWalker.Budget());
@@ -35,7 +35,7 @@ class ScannerFuzzTest {
         scanBothWays("fuzz.pkl", data);
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "3m")
     void zip(byte[] data) throws IOException {
         try {
             ZipArchive.read(ByteSource.of(data), LIMITS.maxEntries());
@@ -45,14 +45,14 @@ class ScannerFuzzTest {
         scanBothWays("fuzz.pt", data);
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "3m")
     void safetensors(byte[] data) throws IOException {
         SafetensorsCheck.Result r = SafetensorsCheck.check(ByteSource.of(data), LIMITS.maxHeaderBytes());
         assertNotNull(r.findings());
         scanBothWays("fuzz.safetensors", data);
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "3m")
     void gguf(byte[] data) throws IOException {
         GgufCheck.Result r = GgufCheck.check(ByteSource.of(data));
         assertNotNull(r.findings());
