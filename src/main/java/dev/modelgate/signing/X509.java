@@ -40,6 +40,9 @@ final class X509 {
 
     /** Every certificate of a PEM bundle; none at all is bad input. */
     static List<X509Certificate> parsePem(String pem, String where) throws OmsException {
+        if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+            throw OmsException.badInput(where + " holds no certificate (expected -----BEGIN CERTIFICATE-----)");
+        }
         Collection<? extends java.security.cert.Certificate> certs;
         try {
             certs = CertificateFactory.getInstance("X.509")
