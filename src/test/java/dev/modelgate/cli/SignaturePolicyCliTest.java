@@ -186,4 +186,28 @@ class SignaturePolicyCliTest {
         assertTrue(r.err().contains("--identity goes with --cert-root (certificate chains) or --issuer (keyless)"),
                 r::toString);
     }
+
+    @Test
+    void keylessVectorsThroughTheCli() {
+        assumeTrue(Files.isDirectory(VECTORS), "../shared/vectors/oms is absent: keyless CLI vectors skipped");
+        String root = VECTORS.resolve("../../sigstore-java/trusted_root.json").toString();
+        String dir = VECTORS.resolve("v1.1.0-sigstore").toString();
+        CliRun ok = CliRun.of("verify", dir, "--identity", "stefanb@us.ibm.com", "--issuer",
+                "https://sigstore.verify.ibm.com/oauth2", "--trusted-root", root, "--ignore-paths", "ignore-me", "--json");
+        assertEquals(0, ok.exitCode(), ok::toString);
+        assertTrue(ok.out().contains("\"key\":\"stefanb@us.ibm.com\",\"signer\":\"keyless\""), ok::toString);
+        CliRun wrong = CliRun.of("verify", dir, "--identity", "someone@example.com", "--issuer",
+                "https://sigstore.verify.ibm.com/oauth2", "--trusted-root", root);
+        assertEquals(1, wrong.exitCode(), wrong::toString);
+        assertTrue(wrong.err().contains("which is not an allowed identity"), wrong::toString);
+        CliRun noRoot = CliRun.of("verify", dir, "--identity", "stefanb@us.ibm.com", "--issuer",
+                "https://sigstore.verify.ibm.com/oauth2");
+        assertEquals(2, noRoot.exitCode(), noRoot::toString);
+        assertTrue(noRoot.err().contains("this build of ModelGate ships no Sigstore trusted root; give one inline "
+                + "(spec.signing.keyless.trustedRoot, or --trusted-root FILE)"), noRoot::toString);
+        CliRun noIssuer = CliRun.of("verify", dir, "--identity", "stefanb@us.ibm.com", "--trusted-root", root);
+        assertEquals(2, noIssuer.exitCode(), noIssuer::toString);
+        assertTrue(noIssuer.err().contains("keyless verification needs --identity SAN and --issuer URL"),
+                noIssuer::toString);
+    }
 }
