@@ -1,4 +1,5 @@
-"""Writes the benchmark models for src/bench/scan-throughput.sh from a file of random bytes:
+"""Writes the benchmark models for src/bench/scan-throughput.sh from a file of random bytes (SIZE / 64 of them,
+repeated per tensor: the figures are about reading and hashing, not about the values):
 a safetensors file (JSON header + tensor data) and a PyTorch-layout zip (archive/data.pkl + stored tensors),
 each of about SIZE bytes. Usage: make_models.py RANDOM_FILE OUT.safetensors OUT.pt SIZE"""
 import collections
@@ -31,7 +32,8 @@ with open(random_file, "rb") as rnd:
     with open(st_path, "wb") as out:
         out.write(struct.pack("<Q", len(h)))
         out.write(h)
-        copy_random(rnd, out.write, per * tensors)
+        for i in range(tensors):
+            copy_random(rnd, out.write, per)
 
     # a state dict pickled with allowlisted globals only; the tensors are stored members, as torch.save writes
     state = pickle.dumps(collections.OrderedDict((f"layer.{i}.weight", i) for i in range(tensors)), protocol=2)

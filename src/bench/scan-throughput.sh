@@ -16,7 +16,7 @@ size=${SIZE:-$((2 * 1024 * 1024 * 1024))}   # bytes per model file (2 GiB)
 mkdir -p "$data/st" "$data/pt"
 if [ ! -f "$data/st/model.safetensors" ] || [ ! -f "$data/pt/model.pt" ]; then
   echo "creating a 2 GiB safetensors file and a 2 GiB PyTorch zip under $data ..." >&2
-  openssl rand -out "$data/random.bin" $((size + 4096))
+  openssl rand -out "$data/random.bin" $((size / 64 + 4096))
   python3 "$repo/src/bench/make_models.py" "$data/random.bin" "$data/st/model.safetensors" "$data/pt/model.pt" $size
   rm -f "$data/random.bin"
 fi
