@@ -20,6 +20,7 @@ import java.util.function.Function;
  * ({@link StreamingScan}) and turns what it finds into engine findings. Under {@code ENFORCE} a CRITICAL or HIGH
  * finding, or a file that could not be scanned at all, is a {@link FindingKind#SCAN_FINDING} and fails the file
  * even when its hash matches; under {@code WARN} the same findings are {@link FindingKind#SCAN_WARNING}s.
+ * An archive the scanner recognises but cannot open (7z, gzip, xz, bzip2) is treated like a HIGH finding.
  * MEDIUM findings and files the scanner could not parse are warnings under both.
  */
 public final class ScanCheck implements ContentCheck {
@@ -102,6 +103,12 @@ public final class ScanCheck implements ContentCheck {
                     + "cannot be judged is refused: make it readable and verify again", null, "unscanned"));
             return out;
         }
+        if (UNSCANNED_ARCHIVES.contains(r.report().format())) {
+            // an archive the scanner cannot open is not known to be safe: it is refused, not passed
+            out.add(new Finding(serious, path, path + ": is a " + r.report().format() + " archive, which this version "
+                    + "cannot look inside; unpack it and approve the files it holds instead", null, "unscanned"));
+            return out;
+        }
         List<Located> all = new ArrayList<>();
         collect(r.report(), all);
         all.sort((a, b) -> a.finding.severity().compareTo(b.finding.severity()));
@@ -122,6 +129,9 @@ public final class ScanCheck implements ContentCheck {
         }
         return out;
     }
+
+    /** Formats the scanner recognises but does not open (see ModelScanner: 7z, gzip, xz/bzip2 streams). */
+    static final java.util.Set<String> UNSCANNED_ARCHIVES = java.util.Set.of("7z", "gzip", "compressed");
 
     private record Located(String unit, ScanFinding finding) {
     }

@@ -18,7 +18,9 @@ import java.util.Locale;
  *       format (pickles, GGUF headers, npy headers, protobufs, tar checkpoints), 64 KiB for zip archives;</li>
  *   <li>for a zip archive, the local headers as they pass, the whole data of the members that get scanned
  *       (pickles, JSON, nested archives, anything up to 64 KiB) and the first bytes of the others (tensor
- *       data), and the last {@link #ZIP_TAIL} bytes, where the central directory lies.</li>
+ *       data), the central directory where the local headers lead to it, and the last 64 KiB + 42 bytes (where
+ *       readers look for the end record). If the headers cannot be followed (no sizes in a local header),
+ *       the last {@link #ZIP_TAIL} bytes from that point on instead.</li>
  * </ul>
  *
  * Tensor data is neither copied nor looked at, so the cost over hashing is a small copy. When the scanner asks
@@ -30,7 +32,7 @@ public final class StreamingScan {
 
     /** Head kept for formats read from the start: pickles, GGUF headers (vocabularies run to a few MiB). */
     public static final int HEAD_LIMIT = 32 << 20;
-    /** Tail kept for zip archives: the central directory (PyTorch writes about 90 bytes per tensor). */
+    /** Tail kept for a zip whose local headers cannot be followed: the central directory (about 90 bytes per tensor). */
     public static final int ZIP_TAIL = 4 << 20;
     /** Whole zip members up to this size are kept, whatever their name. */
     static final int SMALL_MEMBER = 64 << 10;

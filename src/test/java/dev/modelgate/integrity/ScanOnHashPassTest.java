@@ -102,6 +102,17 @@ class ScanOnHashPassTest {
     }
 
     @Test
+    void anArchiveTheScannerCannotOpenIsRefusedNotPassed() throws IOException {
+        ModelDirs.write(root.resolve("bundle.7z"), new byte[] {'7', 'z', (byte) 0xbc, (byte) 0xaf, 0x27, 0x1c, 0, 4, 1, 2});
+        ModelDirs.write(root.resolve("checkpoints/evil.pt"), Fixtures.torchLikeStateDict());
+        Manifest m = new IntegrityEngine().describe(root).manifest();
+        IntegrityReport r = new IntegrityEngine(EngineOptions.defaults().withScan(ScanPolicy.ENFORCE)).verify(root, m);
+        assertEquals(List.of(new Finding(FindingKind.SCAN_FINDING, "bundle.7z", "bundle.7z: is a 7z archive, which this "
+                + "version cannot look inside; unpack it and approve the files it holds instead", null, "unscanned")),
+                r.findings());
+    }
+
+    @Test
     void perFilePoliciesAndTheReportsOfEveryFile() {
         ScanCheck check = new ScanCheck(path -> path.startsWith("checkpoints/evil") ? ScanPolicy.WARN : ScanPolicy.ENFORCE);
         IntegrityReport r = new IntegrityEngine(EngineOptions.defaults().withChecks(List.of(check))).verify(root, manifest);
