@@ -32,6 +32,8 @@ public class AuditLedger {
 
     private final Map<String, Map<String, List<PodFinding>>> byNamespace = new ConcurrentHashMap<>();
     private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+    /** Namespaces whose report could not be written (no PolicyReport CRD yet): written at their next reconcile. */
+    private final Set<String> unwritten = ConcurrentHashMap.newKeySet();
 
     /** Replaces the findings of one model and returns those not reported before. */
     public List<PodFinding> replace(String namespace, String model, List<PodFinding> findings) {
@@ -40,6 +42,9 @@ public class AuditLedger {
             List<PodFinding> before = models.getOrDefault(model, List.of());
             List<PodFinding> after = findings.stream().sorted(ORDER).toList();
             if (before.equals(after)) {
+                if (unwritten.contains(namespace) && reports.write(namespace, all(models), firstSeen)) {
+                    unwritten.remove(namespace); // the PolicyReport CRD has appeared since
+                }
                 return List.of();
             }
             Set<String> oldKeys = new HashSet<>();
@@ -61,7 +66,11 @@ public class AuditLedger {
             } else {
                 models.put(model, after);
             }
-            reports.write(namespace, all(models), firstSeen);
+            if (reports.write(namespace, all(models), firstSeen)) {
+                unwritten.remove(namespace);
+            } else {
+                unwritten.add(namespace);
+            }
             return added;
         }
     }

@@ -41,24 +41,28 @@ public class PolicyReports {
     private final AtomicBoolean absenceLogged = new AtomicBoolean();
     private volatile boolean crdSeen;
 
-    /** The report of {@code namespace} now lists exactly {@code findings} (deleted when there are none). */
-    public void write(String namespace, List<PodFinding> findings, Map<String, Instant> firstSeen) {
+    /**
+     * The report of {@code namespace} now lists exactly {@code findings} (deleted when there are none). Returns false
+     * when the PolicyReport CRD is not installed and nothing was written.
+     */
+    public boolean write(String namespace, List<PodFinding> findings, Map<String, Instant> firstSeen) {
         if (!crdInstalled()) {
-            return;
+            return false;
         }
         var reports = client.genericKubernetesResources(POLICY_REPORT).inNamespace(namespace);
         String name = config.operator().audit().policyReportName();
         try {
             if (findings.isEmpty()) {
                 reports.withName(name).delete();
-                return;
+                return true;
             }
             reports.resource(report(namespace, name, findings, firstSeen)).createOr(NonDeletingOperation::update);
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 crdSeen = false; // the CRD went away; check again next time
                 logAbsence();
-                return;
+                return false;
             }
             throw e;
         }
