@@ -1,6 +1,7 @@
 package dev.modelgate.operator;
 
 import dev.modelgate.api.v1alpha1.Condition;
+import dev.modelgate.api.v1alpha1.ConditionType;
 import dev.modelgate.api.v1alpha1.ModelSourceStatus;
 import dev.modelgate.api.v1alpha1.TrustedModelStatus;
 import dev.modelgate.api.v1alpha1.VerificationFailure;
@@ -57,7 +58,7 @@ public final class Statuses {
         TrustedModelStatus s = new TrustedModelStatus();
         s.setObservedGeneration(generation);
         s.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(),
-                List.of(Conditions.draft("Ready", false, "ReconcileError", "TrustedModel " + modelKey
+                List.of(Conditions.draft(ConditionType.READY, false, "ReconcileError", "TrustedModel " + modelKey
                         + " could not be evaluated (" + e + "); the operator retries, check its log")),
                 now, generation));
         if (previous != null) {
