@@ -2,6 +2,7 @@ package dev.modelgate.operator;
 
 import dev.modelgate.config.ModelGateConfig;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -16,7 +17,10 @@ public class LeaderElection {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection(ModelGateConfig config) {
-        return new LeaderElectionConfiguration(config.operator().leaderElection().leaseName(),
-                config.operator().leaderElection().leaseNamespace().orElse(config.operator().namespace()));
+        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                config.operator().leaderElection().leaseName())
+                .withLeaseNamespace(config.operator().leaderElection().leaseNamespace()
+                        .orElse(config.operator().namespace()))
+                .build();
     }
 }

@@ -69,12 +69,12 @@ public class OperatorMetrics {
                 .description("Reconciliations by resource kind and result").register(registry).increment();
     }
 
-    public void model(String key, ModelState state, Set<String> revokedPodUids) {
+    public void model(String key, ModelState state, Set<String> revokedPods) {
         models.put(key, state);
-        if (revokedPodUids.isEmpty()) {
+        if (revokedPods.isEmpty()) {
             revokedPodsByModel.remove(key);
         } else {
-            revokedPodsByModel.put(key, Set.copyOf(revokedPodUids));
+            revokedPodsByModel.put(key, Set.copyOf(revokedPods));
         }
     }
 

@@ -4,8 +4,8 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Security-relevant changes, logged with a stable {@code event} field (MDC, flattened into the JSON line in the prod
- * profile) so log pipelines can alert on them without parsing sentences. The names are listed in docs/operator.md;
+ * Security-relevant changes, logged with a stable {@code event} MDC field (the prod profile's JSON line carries it as
+ * {@code mdc.event}) so log pipelines can alert on them without parsing sentences. The names are listed in docs/operator.md;
  * renaming one is a breaking change.
  */
 public final class SecurityLog {

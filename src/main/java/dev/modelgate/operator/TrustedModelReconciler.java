@@ -121,7 +121,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
             announceTransitions(model, previous, status, verdict);
             audit(model, verdict, sourceVerdict, pods);
             metrics.model(key, new OperatorMetrics.ModelState(verdict.ready(), verdict.revoked(),
-                    verdict.reviewDue()), verdict.revoked() ? uids(pods) : Set.of());
+                    verdict.reviewDue()), verdict.revoked() ? podKeys(pods) : Set.of());
             metrics.reconciled(KIND, true);
             UpdateControl<TrustedModel> control = write(model, previous, status, context);
             Statuses.wakeUpIn(verdict.nextChange(), now).ifPresent(control::rescheduleAfter);
@@ -247,7 +247,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
         }
     }
 
-    private static Set<String> uids(List<Pod> pods) {
+    private static Set<String> podKeys(List<Pod> pods) {
         Set<String> out = new HashSet<>();
         pods.forEach(p -> out.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
         return out;
