@@ -52,15 +52,16 @@ public class OperatorMetrics {
         gauge("not_ready", s -> !s.ready());
         gauge("revoked", ModelState::revoked);
         gauge("review_due", ModelState::reviewDue);
-        Gauge.builder("modelgate.pods.using.revoked.models", revokedPodsByModel, m -> {
+        // Supplier gauges hold their state strongly; the object form keeps only a weak reference.
+        Gauge.builder("modelgate.pods.using.revoked.models", () -> {
             Set<String> pods = new java.util.HashSet<>();
-            m.values().forEach(pods::addAll);
+            revokedPodsByModel.values().forEach(pods::addAll);
             return pods.size();
         }).description("Active pods that name a revoked TrustedModel").register(registry);
     }
 
     private void gauge(String state, Predicate<ModelState> p) {
-        Gauge.builder("modelgate.models", models, m -> m.values().stream().filter(p).count())
+        Gauge.builder("modelgate.models", () -> models.values().stream().filter(p).count())
                 .tag("state", state).description("TrustedModels by state").register(registry);
     }
 

@@ -227,7 +227,7 @@ class OperatorReconcileTest {
         // Without the CRD nothing is written and nothing breaks.
         assertEquals(null, client.genericKubernetesResources(PolicyReports.POLICY_REPORT).inNamespace("rev")
                 .withName("modelgate").get());
-        assertTrue(metric("modelgate_pods_using_revoked_models", Map.of()) >= 2.0);
+        await().atMost(WAIT).until(() -> metric("modelgate_pods_using_revoked_models", Map.of()) >= 2.0);
 
         // Installing the CRD: the next reconcile of the namespace writes its report.
         try (InputStream in = new FileInputStream("crds/policyreports.wgpolicyk8s.io-v1alpha2.yml")) {
