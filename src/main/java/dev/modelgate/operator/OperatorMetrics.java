@@ -52,17 +52,32 @@ public class OperatorMetrics {
         gauge("not_ready", s -> !s.ready());
         gauge("revoked", ModelState::revoked);
         gauge("review_due", ModelState::reviewDue);
-        // Supplier gauges hold their state strongly; the object form keeps only a weak reference.
-        Gauge.builder("modelgate.pods.using.revoked.models", () -> {
-            Set<String> pods = new java.util.HashSet<>();
-            revokedPodsByModel.values().forEach(pods::addAll);
-            return pods.size();
-        }).description("Active pods that name a revoked TrustedModel").register(registry);
+        // The injected registry can outlive this bean (Micrometer's global composite keeps meters across an
+        // application restart, and registering the same gauge again returns the old one), so the gauges read
+        // the current instance rather than capture this one.
+        CURRENT.set(this);
+        Gauge.builder("modelgate.pods.using.revoked.models", OperatorMetrics::podsUsingRevokedModels)
+                .description("Active pods that name a revoked TrustedModel").register(registry);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<OperatorMetrics> CURRENT =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private static int podsUsingRevokedModels() {
+        OperatorMetrics m = CURRENT.get();
+        if (m == null) {
+            return 0;
+        }
+        Set<String> pods = new java.util.HashSet<>();
+        m.revokedPodsByModel.values().forEach(pods::addAll);
+        return pods.size();
     }
 
     private void gauge(String state, Predicate<ModelState> p) {
-        Gauge.builder("modelgate.models", () -> models.values().stream().filter(p).count())
-                .tag("state", state).description("TrustedModels by state").register(registry);
+        Gauge.builder("modelgate.models", () -> {
+            OperatorMetrics m = CURRENT.get();
+            return m == null ? 0 : m.models.values().stream().filter(p).count();
+        }).tag("state", state).description("TrustedModels by state").register(registry);
     }
 
     public void reconciled(String kind, boolean success) {
