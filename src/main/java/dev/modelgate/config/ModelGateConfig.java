@@ -71,6 +71,31 @@ public interface ModelGateConfig {
         /** The namespace ModelGate runs in (always exempt); from the downward API in the chart. */
         @WithDefault("modelgate-system")
         String namespace();
+
+        /** Audit of running pods (Events, PolicyReports, metrics) when a model or its trust lapses. */
+        Audit audit();
+
+        /** Leader election of the reconcilers (active in the prod profile; webhooks are served by every replica). */
+        LeaderElection leaderElection();
+    }
+
+    interface Audit {
+        /** Report running pods that use revoked, review-due or no-longer-trusted models. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Name of the one PolicyReport ModelGate writes in each namespace. */
+        @WithDefault("modelgate")
+        String policyReportName();
+    }
+
+    interface LeaderElection {
+        /** Name of the coordination.k8s.io Lease the replicas compete for. */
+        @WithDefault("modelgate-operator")
+        String leaseName();
+
+        /** Namespace of that Lease; empty means the operator's own namespace ({@code modelgate.operator.namespace}). */
+        Optional<String> leaseNamespace();
     }
 
     interface Webhook {

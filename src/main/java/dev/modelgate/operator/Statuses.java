@@ -1,0 +1,88 @@
+package dev.modelgate.operator;
+
+import dev.modelgate.api.v1alpha1.Condition;
+import dev.modelgate.api.v1alpha1.ConditionType;
+import dev.modelgate.api.v1alpha1.ModelSourceStatus;
+import dev.modelgate.api.v1alpha1.TrustedModelStatus;
+import dev.modelgate.api.v1alpha1.VerificationFailure;
+import dev.modelgate.policy.Conditions;
+import dev.modelgate.policy.ModelVerdict;
+import dev.modelgate.policy.SourceVerdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The statuses the reconcilers write, as pure functions of the previous status, the judges' verdict and what the
+ * cluster shows. Same inputs, same status: {@code lastTransitionTime} moves only when a condition's status does, so
+ * a restarted operator rewrites nothing.
+ */
+public final class Statuses {
+
+    private Statuses() {
+    }
+
+    public static ModelSourceStatus source(ModelSourceStatus previous, SourceVerdict verdict, int models,
+            Instant now, Long generation) {
+        ModelSourceStatus s = new ModelSourceStatus();
+        s.setObservedGeneration(generation);
+        s.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), verdict.conditions(),
+                now, generation));
+        s.setValidKeys(verdict.validKeys());
+        s.setRevokedKeys(verdict.revokedKeys());
+        s.setExpiredKeys(verdict.expiredKeys());
+        s.setModels(models);
+        return s;
+    }
+
+    public static TrustedModelStatus model(TrustedModelStatus previous, ModelVerdict verdict, int pods,
+            VerificationFailure lastFailure, Instant now, Long generation) {
+        TrustedModelStatus s = new TrustedModelStatus();
+        s.setObservedGeneration(generation);
+        s.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), verdict.conditions(),
+                now, generation));
+        s.setManifestDigest(verdict.manifestDigest());
+        s.setFileCount(verdict.fileCount());
+        s.setPods(pods);
+        s.setLastVerificationFailure(lastFailure);
+        return s;
+    }
+
+    /**
+     * Fail closed: the status written when judging itself failed. Ready is False with reason ReconcileError, so
+     * admission (which reads the same judges, and Ready) never treats an undecided model as approved.
+     */
+    public static TrustedModelStatus modelError(TrustedModelStatus previous, String modelKey, Exception e,
+            Instant now, Long generation) {
+        TrustedModelStatus s = new TrustedModelStatus();
+        s.setObservedGeneration(generation);
+        s.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(),
+                List.of(Conditions.draft(ConditionType.READY, false, "ReconcileError", "TrustedModel " + modelKey
+                        + " could not be evaluated (" + e + "); the operator retries, check its log")),
+                now, generation));
+        if (previous != null) {
+            s.setPods(previous.getPods());
+            s.setLastVerificationFailure(previous.getLastVerificationFailure());
+        }
+        return s;
+    }
+
+    /** Whether condition {@code type} turned True between the two condition lists. */
+    public static boolean turnedTrue(List<Condition> before, List<Condition> after, String type) {
+        return !Conditions.isTrue(before, type) && Conditions.isTrue(after, type);
+    }
+
+    /** Whether condition {@code type} turned False (or appeared False after being True). */
+    public static boolean turnedFalse(List<Condition> before, List<Condition> after, String type) {
+        return Conditions.isTrue(before, type) && !Conditions.isTrue(after, type);
+    }
+
+    /**
+     * How long to wait before the verdict changes by time alone; the reconciler reschedules itself for exactly that
+     * moment (no polling). A moment already past means "now".
+     */
+    public static Optional<Duration> wakeUpIn(Optional<Instant> nextChange, Instant now) {
+        return nextChange.map(t -> t.isAfter(now) ? Duration.between(now, t) : Duration.ZERO);
+    }
+}
