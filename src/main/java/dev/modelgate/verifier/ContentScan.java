@@ -20,18 +20,29 @@ public final class ContentScan {
     public record Result(Verdict verdict, String summary) {
     }
 
-    private final ModelScanner scanner;
+    private final java.util.function.Supplier<ModelScanner> factory;
+    private volatile ModelScanner scanner;
 
     public ContentScan(ModelScanner scanner) {
-        this.scanner = scanner;
+        this.factory = () -> scanner;
     }
 
+    /** The default scanner, made on first use: its rule table is not loaded before the first byte is hashed. */
     public ContentScan() {
-        this(new ModelScanner());
+        this.factory = ModelScanner::new;
     }
 
     public Result scan(Path file) {
-        ScanReport r = scanner.scanFile(file);
+        ModelScanner s = scanner;
+        if (s == null) {
+            synchronized (this) {
+                if (scanner == null) {
+                    scanner = factory.get();
+                }
+                s = scanner;
+            }
+        }
+        ScanReport r = s.scanFile(file);
         return new Result(r.verdict(), describe(r));
     }
 
