@@ -68,7 +68,7 @@ public enum ReasonCode {
             case HARD_LINK -> HardLink;
             case SYMLINK_BROKEN, SYMLINK_DIRECTORY, SPECIAL_FILE, NOT_A_FILE -> NotAFile;
             case CHANGED_DURING_READ -> ChangedDuringRead;
-            case CONTENT_CHECK -> ScanFinding;
+            case CONTENT_CHECK, SCAN_FINDING, SCAN_WARNING -> ScanFinding;
             case UNREADABLE -> IoFailure;
             case BAD_ROOT -> BadPlan;
         };
