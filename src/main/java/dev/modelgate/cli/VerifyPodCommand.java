@@ -9,7 +9,6 @@ import dev.modelgate.verifier.PodVerifier;
 import dev.modelgate.verifier.ReasonCode;
 import dev.modelgate.verifier.TerminationMessage;
 import dev.modelgate.verifier.VerifierEvent;
-import dev.modelgate.verifier.ContentScan;
 import dev.modelgate.verifier.download.DownloadSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -155,7 +154,7 @@ final class VerifyPodCommand implements Callable<Integer> {
         }
         DownloadSettings downloads = DownloadSettings.defaults().withAttempts(Math.max(1, downloadAttempts));
         Path dir = root != null ? root : Path.of(plan.root());
-        return new PodVerifier(options, downloads, Clock.systemUTC(), new ContentScan()).verify(plan, dir);
+        return new PodVerifier(options, downloads, Clock.systemUTC()).verify(plan, dir);
     }
 
     private String readPlan() throws PlanProblem {
