@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # verify-pod against openssl (verification of a 4 GiB model) and against curl (HTTPS download), same run.
-# Run by hand (not part of CI):  src/bench/verify-pod-bench.sh [DATA_DIR] [RUNS]
+# Run by hand (not part of CI):  src/bench/verify-pod-bench.sh [DATA_DIR] [RUNS] [START-UP RUNS]
 # Needs a build (./mvnw -q package -DskipTests), python3, curl, and about 5.2 GiB free under DATA_DIR (default
 # /dev/shm/modelgate-verify-bench, tmpfs: page cache warm by construction). Deletes DATA_DIR at the end.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 data="${1:-/dev/shm/modelgate-verify-bench}"
 runs="${2:-3}"
+startups="${3:-7}"
 mg="$repo/bin/modelgate"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 cp="$repo/target/quarkus-app/app/*:$repo/target/quarkus-app/lib/main/*"
@@ -37,9 +38,9 @@ mv "$data/model/unet/part-7.safetensors" "$data/model/vae/vae.safetensors"
 
 now() { date +%s%N; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-time_cmd() { # NAME BYTES CMD...: median wall seconds and MB/s over $runs (after one warm-up)
+time_cmd() { # NAME BYTES CMD...: median wall seconds and MB/s over $runs (after one warm-up when runs > 1)
   local name="$1" bytes="$2"; shift 2
-  "$@" > /dev/null 2>&1 || true
+  [ "$runs" -gt 1 ] && { "$@" > /dev/null 2>&1 || true; }   # warm-up (data is in tmpfs either way)
   local t=()
   for _ in $(seq "$runs"); do local s; s=$(now); "$@" > /dev/null 2>&1 || true; t+=($(( $(now) - s ))); done
   local m; m=$(median "${t[@]}")
@@ -52,8 +53,8 @@ total=$(cat $files | wc -c)
 echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(openssl version); $("$java_bin" -version 2>&1 | head -1)"
 echo "# model: 8 files, $total bytes, in tmpfs; runs=$runs (median)"
 manifest=$(for f in $files; do echo "$(openssl dgst -sha256 -r "$f" | cut -d' ' -f1) $(stat -c %s "$f") $f"; done)
-echo "$manifest" | "$java_bin" -cp "$cp" "$repo/src/bench/PlanFor.java" "$data/model" enforce > "$data/plan-enforce.json"
-echo "$manifest" | "$java_bin" -cp "$cp" "$repo/src/bench/PlanFor.java" "$data/model" off > "$data/plan-off.json"
+echo "$manifest" | "$java_bin" -cp "$cp" "$repo/src/bench/PlanFor.java" "$data/model" enforce > "$data/plan-enforce.json" 2> /dev/null
+echo "$manifest" | "$java_bin" -cp "$cp" "$repo/src/bench/PlanFor.java" "$data/model" off > "$data/plan-off.json" 2> /dev/null
 sha() { sha256sum < "$1" | cut -d' ' -f1; }
 echo
 echo "## verification of the 4 GiB model (page cache warm)"
@@ -71,20 +72,19 @@ time_cmd "modelgate verify-pod --threads 1 (scan off)" "$total" "$mg" verify-pod
   --termination-log /dev/null | tail -1
 
 echo
-echo "## start-up: launch to first byte hashed (this model, scan enforce), then modelgate hash of a tiny folder"
-t=()
-for _ in $(seq 5); do
-  t+=("$(MODELGATE_TIMING=$(now) "$mg" verify-pod --plan-file "$data/plan-enforce.json" --plan-sha256 \
-    "$(sha "$data/plan-enforce.json")" --termination-log /dev/null 2>&1 >/dev/null \
-    | sed -n 's/.*first byte hashed \([0-9.]*\) ms.*/\1/p')")
+echo "## start-up: launch to first byte hashed, verify-pod and modelgate hash of a 3-byte file, alternated"
+mkdir -p "$data/tiny" && printf 'abc' > "$data/tiny/a.bin"
+echo "$(openssl dgst -sha256 -r "$data/tiny/a.bin" | cut -d' ' -f1) 3 a.bin" \
+  | "$java_bin" -cp "$cp" "$repo/src/bench/PlanFor.java" "$data/tiny" enforce > "$data/plan-tiny.json" 2> /dev/null
+first_byte() { MODELGATE_TIMING=$(now) "$@" 2>&1 >/dev/null | sed -n 's/.*first byte hashed \([0-9.]*\) ms.*/\1/p'; }
+t=(); h=()
+for _ in $(seq "$startups"); do
+  t+=("$(first_byte "$mg" verify-pod --plan-file "$data/plan-tiny.json" --plan-sha256 "$(sha "$data/plan-tiny.json")" \
+    --termination-log /dev/null)")
+  h+=("$(first_byte "$mg" hash "$data/tiny")")
 done
 echo "verify-pod: median $(median "${t[@]}") ms (runs: ${t[*]})"
-mkdir -p "$data/tiny" && printf 'abc' > "$data/tiny/a.bin"
-t=()
-for _ in $(seq 5); do
-  t+=("$(MODELGATE_TIMING=$(now) "$mg" hash "$data/tiny" 2>&1 >/dev/null | sed -n 's/.*first byte hashed \([0-9.]*\) ms.*/\1/p')")
-done
-echo "hash:       median $(median "${t[@]}") ms (runs: ${t[*]})"
+echo "hash:       median $(median "${h[@]}") ms (runs: ${h[*]})"
 
 echo
 echo "## download over loopback HTTPS (pinned self-signed CA), two 512 MiB files"
@@ -100,7 +100,7 @@ dl_manifest=$(for f in part-0.safetensors part-1.safetensors; do
   echo "$(openssl dgst -sha256 -r "www/$f" | cut -d' ' -f1) $(stat -c %s "www/$f") $f"; done)
 dl_bytes=$(cat www/* | wc -c)
 echo "$dl_manifest" | "$java_bin" -cp "$cp" "$repo/src/bench/PlanFor.java" "$data/dl" off \
-  "https://127.0.0.1:$port/models" cert.pem > plan-dl.json
+  "https://127.0.0.1:$port/models" cert.pem > plan-dl.json 2> /dev/null
 time_cmd "curl --cacert, both files" "$dl_bytes" bash -c "curl -sS --cacert cert.pem -o $data/c0 \
   https://127.0.0.1:$port/models/part-0.safetensors -o $data/c1 https://127.0.0.1:$port/models/part-1.safetensors; rm -f $data/c0 $data/c1"
 time_cmd "curl -k, both files" "$dl_bytes" bash -c "curl -sS -k -o $data/c0 \
