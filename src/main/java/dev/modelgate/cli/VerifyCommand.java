@@ -3,6 +3,7 @@ package dev.modelgate.cli;
 import dev.modelgate.api.v1alpha1.ModelFile;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.api.v1alpha1.TrustedModel;
+import dev.modelgate.integrity.EngineOptions;
 import dev.modelgate.integrity.FileResult;
 import dev.modelgate.integrity.Finding;
 import dev.modelgate.integrity.IntegrityEngine;
@@ -29,9 +30,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check a model directory against one or more TrustedModel YAML files: every declared file "
                 + "present with its size and sha256, and (strict mode, the default) nothing else; every file is also "
-                + "scanned on the same read pass (a CRITICAL or HIGH finding fails under scan policy enforce). "
-                + "With --key: check "
-                + "DIR against its OpenSSF Model Signing bundle instead (exit 0 valid, 1 invalid, 2 bad input).")
+                + "scanned on the same read pass (a CRITICAL or HIGH finding fails under scan policy enforce); with "
+                + "--source, each model's signature must also meet that ModelSource's signing policy. With --key, "
+                + "--cert-root or --issuer: check DIR against its OpenSSF Model Signing bundle instead (exit 0 valid, "
+                + "1 invalid, 2 bad input).")
 final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (the volume root).")
@@ -45,6 +47,31 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Check DIR's OpenSSF Model Signing bundle with this ECDSA public key instead of "
                     + "TrustedModels (repeatable: any of the keys may have signed).")
     List<Path> keys = new ArrayList<>();
+
+    @Option(names = "--cert-root", paramLabel = "CA.pem",
+            description = "Check DIR's bundle as a certificate-chain signature anchored at these PEM roots (repeatable).")
+    List<Path> certRoots = new ArrayList<>();
+
+    @Option(names = "--identity", paramLabel = "ID",
+            description = "With --cert-root: an allowed signer, a subject DN (has '=') or a SAN; with --issuer: the "
+                    + "keyless SAN (e-mail or URI). Repeatable; any may match.")
+    List<String> identities = new ArrayList<>();
+
+    @Option(names = "--issuer", paramLabel = "URL",
+            description = "Check DIR's bundle as a Sigstore keyless signature whose certificate names this OIDC issuer.")
+    String issuer;
+
+    @Option(names = "--trusted-root", paramLabel = "FILE",
+            description = "With --issuer: a Sigstore trusted_root.json (default: the one shipped with ModelGate).")
+    Path trustedRoot;
+
+    @Option(names = "--source", paramLabel = "FILE",
+            description = "With --model: a ModelSource YAML whose spec.signing policy the models' signatures must meet.")
+    Path source;
+
+    @Option(names = "--legacy-v0.2",
+            description = "Accept model_signing v0.2 bundles (their malformed signing encoding); refused otherwise.")
+    boolean legacyV02;
 
     @Option(names = "--signature", paramLabel = "PATH", description = "With --key: the bundle (default DIR/model.sig).")
     Path signature;
@@ -73,11 +100,17 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!keys.isEmpty()) {
-            if (!models.isEmpty() || lenient) {
-                throw new BadInputException("--key checks a signature: it does not combine with --model or --no-strict");
+        VerifySignature.Trust trust = new VerifySignature.Trust(keys, certRoots, identities, issuer, trustedRoot,
+                legacyV02);
+        if (trust.any()) {
+            if (!models.isEmpty() || lenient || source != null) {
+                throw new BadInputException("--key, --cert-root and --issuer check a signature: they do not combine "
+                        + "with --model, --source or --no-strict");
             }
-            return VerifySignature.run(spec.commandLine(), dir, keys, signature, ignorePaths, engine.toOptions(), json);
+            return VerifySignature.run(spec.commandLine(), dir, trust, signature, ignorePaths, engine.toOptions(), json);
+        }
+        if (!identities.isEmpty()) {
+            throw new BadInputException("--identity goes with --cert-root (certificate chains) or --issuer (keyless)");
         }
         if (models.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -85,6 +118,10 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (signature != null || !ignorePaths.isEmpty()) {
             throw new BadInputException("--signature and --ignore-paths go with --key");
+        }
+        if (source == null && legacyV02) {
+            throw new BadInputException("--legacy-v0.2 goes with a signature check (--key, --cert-root, --issuer or "
+                    + "--source)");
         }
         List<TrustedModel> declared = TrustedModelFiles.read(models);
         List<String> names = declared.stream().map(ModelManifests::name).toList();
@@ -103,8 +140,12 @@ final class VerifyCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         ScanCheck scanCheck = new ScanCheck(scanPolicies(declared));
-        IntegrityReport report = new IntegrityEngine(engine.toOptions().withStrict(!lenient)
-                .withChecks(List.of(scanCheck))).verify(dir, manifest);
+        EngineOptions checked = engine.toOptions().withStrict(!lenient).withChecks(List.of(scanCheck));
+        if (source != null) {
+            return VerifyPolicy.run(spec.commandLine(), dir, declared, manifest, ModelSourceFiles.read(source),
+                    checked, legacyV02, json);
+        }
+        IntegrityReport report = new IntegrityEngine(checked).verify(dir, manifest);
         if (json) {
             printJson(report, manifest, names);
         } else {

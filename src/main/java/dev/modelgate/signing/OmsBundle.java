@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * An OMS bundle ({@code model.sig}) as read from disk: a Sigstore bundle holding a DSSE envelope. Parsing
  * checks the structure only and fails closed on anything it does not know; the signature and the statement
- * are judged later, by a {@link KeyVerifier} (and, in later slices, certificate and keyless verifiers).
+ * are judged later, by a {@link SignaturePolicy}.
  *
  * @param mediaType            the Sigstore bundle media type (v0.3 only)
  * @param material             how the signing key is identified
@@ -54,7 +54,7 @@ public record OmsBundle(String mediaType, VerificationMaterial material, String 
         }
     }
 
-    /** {@code x509CertificateChain}: leaf first, DER. Verified by a later slice. */
+    /** {@code x509CertificateChain}: leaf first, DER. Verified by {@link CertificateVerifier}. */
     public record CertificateChain(List<byte[]> certificates) implements VerificationMaterial {
         @Override
         public String describe() {
@@ -62,8 +62,11 @@ public record OmsBundle(String mediaType, VerificationMaterial material, String 
         }
     }
 
-    /** {@code certificate} plus transparency log entries: Sigstore keyless. Verified by a later slice. */
-    public record KeylessCertificate(byte[] certificate, int tlogEntries) implements VerificationMaterial {
+    /**
+     * {@code certificate} plus transparency log entries: Sigstore keyless. The entries are kept as JSON and read
+     * by {@link KeylessVerifier}, which alone knows what it needs from them.
+     */
+    public record KeylessCertificate(byte[] certificate, List<JsonNode> tlogEntries) implements VerificationMaterial {
         @Override
         public String describe() {
             return "Sigstore keyless certificate";
@@ -127,13 +130,13 @@ public record OmsBundle(String mediaType, VerificationMaterial material, String 
             throw OmsException.badInput("verificationMaterial has more than one of publicKey, x509CertificateChain "
                     + "and certificate");
         }
-        int tlog = 0;
+        List<JsonNode> tlog = new ArrayList<>();
         JsonNode entries = vm.get("tlogEntries");
         if (entries != null && !entries.isNull()) {
             if (!entries.isArray()) {
                 throw OmsException.badInput("verificationMaterial.tlogEntries is not an array");
             }
-            tlog = entries.size();
+            entries.forEach(tlog::add);
         }
         if (vm.has("publicKey")) {
             ObjectNode pk = OmsJson.object(vm, "publicKey", "verificationMaterial");
@@ -175,10 +178,10 @@ public record OmsBundle(String mediaType, VerificationMaterial material, String 
         ObjectNode cert = OmsJson.object(vm, "certificate", "verificationMaterial");
         byte[] der = OmsJson.base64(OmsJson.text(cert, "rawBytes", "verificationMaterial.certificate"),
                 "verificationMaterial.certificate.rawBytes");
-        if (tlog == 0) {
+        if (tlog.isEmpty()) {
             throw OmsException.badInput("a Sigstore keyless bundle needs at least one transparency log entry "
                     + "(verificationMaterial.tlogEntries is missing or empty)");
         }
-        return new KeylessCertificate(der, tlog);
+        return new KeylessCertificate(der, List.copyOf(tlog));
     }
 }

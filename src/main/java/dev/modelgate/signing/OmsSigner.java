@@ -195,12 +195,21 @@ public final class OmsSigner {
 
     /** Signs {@code statement} with {@code key}: the bundle's JSON, in the reference layout (compact). */
     public static byte[] sign(OmsStatement statement, PrivateKey key) throws OmsException {
-        PublicKey pub = EcKeys.publicOf(key);
+        return sign(statement, key, EcKeys.publicOf(key), null);
+    }
+
+    /**
+     * Signs with a key held elsewhere (a PKCS#11 token: the private key never leaves it) through {@code provider};
+     * {@code pub} is the key's public half, which names it in the bundle. A null provider uses the JDK's default.
+     */
+    public static byte[] sign(OmsStatement statement, PrivateKey key, PublicKey pub, java.security.Provider provider)
+            throws OmsException {
         EcKeys.Curve curve = EcKeys.curve(pub);
         byte[] payload = statement.toJsonBytes();
         byte[] sig;
         try {
-            Signature s = Signature.getInstance(curve.jcaSignature());
+            Signature s = provider == null ? Signature.getInstance(curve.jcaSignature())
+                    : Signature.getInstance(curve.jcaSignature(), provider);
             s.initSign(key);
             s.update(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload));
             sig = s.sign();
@@ -210,7 +219,35 @@ public final class OmsSigner {
         return bundle(payload, sig, EcKeys.hint(pub));
     }
 
-    /** Assembles a bundle from its parts; the PKCS#11 signer (later) produces {@code sig} elsewhere. */
+    /** A certificate-chain bundle ({@code x509CertificateChain}, leaf first) around a signature made elsewhere. */
+    public static byte[] certificateBundle(byte[] payload, byte[] sig, List<java.security.cert.X509Certificate> chain) {
+        ObjectNode b = (ObjectNode) readTree(bundle(payload, sig, "x"));
+        ObjectNode vm = b.putObject("verificationMaterial");
+        com.fasterxml.jackson.databind.node.ArrayNode certs = vm.putObject("x509CertificateChain").putArray("certificates");
+        for (java.security.cert.X509Certificate c : chain) {
+            try {
+                certs.addObject().put("rawBytes", Base64.getEncoder().encodeToString(c.getEncoded()));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        vm.putArray("tlogEntries");
+        try {
+            return OmsJson.MAPPER.writeValueAsString(b).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(byte[] json) {
+        try {
+            return OmsJson.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Assembles a key-based bundle from its parts. */
     public static byte[] bundle(byte[] payload, byte[] sig, String hint) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode b = f.objectNode();

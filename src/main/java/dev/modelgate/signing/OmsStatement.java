@@ -32,7 +32,7 @@ public record OmsStatement(String subjectName, String subjectDigest, Serializati
 
     public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
     public static final String PREDICATE_TYPE = "https://model_signing/signature/v1.0";
-    /** model_signing v0.2.0: digests as subjects, signed over a buggy PAE. Behind a compatibility switch (later). */
+    /** model_signing v0.2.0: digests as subjects, signed over a buggy PAE. Accepted only behind the legacy switch. */
     public static final String LEGACY_PREDICATE_TYPE = "https://model_signing/Digests/v0.1";
     public static final String FILES = "files";
     public static final String SHARDS = "shards";
@@ -90,6 +90,19 @@ public record OmsStatement(String subjectName, String subjectDigest, Serializati
 
     /** Parses the signed payload. Format problems are bad input; nothing here judges trust. */
     public static OmsStatement parse(byte[] payload) throws OmsException {
+        return parse(payload, false);
+    }
+
+    /** The sentence a v0.2 bundle gets when the legacy switch is off. */
+    public static final String LEGACY_REFUSED = "the bundle uses the model_signing v0.2 format (" + LEGACY_PREDICATE_TYPE
+            + ", signed over a malformed DSSE encoding); it is accepted only with the legacy switch "
+            + "(--legacy-v0.2), so re-sign the model with a current signer";
+
+    /**
+     * Parses the signed payload; with {@code allowLegacy}, a model_signing v0.2 statement (every file a subject,
+     * no root digest) is read as {@code files} serialization over SHA-256.
+     */
+    public static OmsStatement parse(byte[] payload, boolean allowLegacy) throws OmsException {
         ObjectNode st = OmsJson.readObject(payload, "the signed statement");
         String type = OmsJson.text(st, "_type", "the statement");
         if (!STATEMENT_TYPE.equals(type)) {
@@ -97,8 +110,10 @@ public record OmsStatement(String subjectName, String subjectDigest, Serializati
         }
         String predicateType = OmsJson.text(st, "predicateType", "the statement");
         if (LEGACY_PREDICATE_TYPE.equals(predicateType)) {
-            throw OmsException.badInput("the bundle uses the model_signing v0.2 format (" + LEGACY_PREDICATE_TYPE
-                    + "); ModelGate does not accept it yet (a compatibility switch is planned); re-sign the model");
+            if (!allowLegacy) {
+                throw OmsException.badInput(LEGACY_REFUSED);
+            }
+            return parseLegacy(st);
         }
         if (!PREDICATE_TYPE.equals(predicateType)) {
             throw OmsException.badInput("the statement's predicateType '" + predicateType
@@ -137,6 +152,51 @@ public record OmsStatement(String subjectName, String subjectDigest, Serializati
             resources.add(r);
         }
         return new OmsStatement(name, root, ser, resources);
+    }
+
+    /** Whether {@code payload} is a v0.2 statement (a peek that decides which DSSE encoding to check; not trusted). */
+    static boolean isLegacy(byte[] payload) {
+        try {
+            JsonNode pt = OmsJson.readObject(payload, "the signed statement").get("predicateType");
+            return pt != null && LEGACY_PREDICATE_TYPE.equals(pt.asText());
+        } catch (OmsException e) {
+            return false; // judged properly when the statement is parsed
+        }
+    }
+
+    /** v0.2: {@code subject[]} lists the files, each {@code {name, digest.sha256, annotations.actual_hash_algorithm}}. */
+    private static OmsStatement parseLegacy(ObjectNode st) throws OmsException {
+        JsonNode subjects = st.get("subject");
+        if (subjects == null || !subjects.isArray() || subjects.isEmpty()) {
+            throw OmsException.badInput("the v0.2 statement lists no subjects (files)");
+        }
+        List<Resource> resources = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            String where = "subject[" + i + "]";
+            JsonNode n = subjects.get(i);
+            if (!n.isObject()) {
+                throw OmsException.badInput(where + " is not a JSON object");
+            }
+            String name = OmsJson.text(n, "name", where);
+            String digest = OmsJson.text(OmsJson.object(n, "digest", where), "sha256", where + ".digest");
+            JsonNode ann = n.get("annotations");
+            String algo = ann == null || ann.get("actual_hash_algorithm") == null ? null
+                    : ann.get("actual_hash_algorithm").asText();
+            if (!"file-sha256".equals(algo)) {
+                throw OmsException.badInput(where + " (" + clip(name) + "): actual_hash_algorithm '" + algo
+                        + "' is not supported (only file-sha256)");
+            }
+            if (!SHA256_HEX.matcher(digest).matches()) {
+                throw OmsException.badInput(where + " (" + clip(name) + "): digest is not 64 lower-case hex characters");
+            }
+            requirePath(name, where);
+            if (!names.add(name)) {
+                throw OmsException.badInput("resource '" + clip(name) + "' is listed twice");
+            }
+            resources.add(Resource.file(name, SHA256, digest));
+        }
+        return of("model", new Serialization(FILES, SHA256, false, null, null), resources);
     }
 
     private static Serialization serialization(ObjectNode s) throws OmsException {

@@ -512,7 +512,7 @@ class KeyVerifierTest {
     }
 
     @Test
-    void certificateAndKeylessBundlesAreRefusedUntilTheirSliceLands() throws Exception {
+    void aCertificateBundleIsRefusedByAPolicyThatTrustsOnlyKeys() throws Exception {
         KeyPair kp = key(EcKeys.Curve.P256);
         Path dir = signedModel(kp);
         OmsKit.edit(dir.resolve("model.sig"), b -> {
@@ -520,7 +520,8 @@ class KeyVerifierTest {
             vm.remove("publicKey");
             vm.putObject("x509CertificateChain").putArray("certificates").addObject().put("rawBytes", "AAAA");
         });
-        assertFails(verifier(trusted("k", kp)).verify(dir, dir.resolve("model.sig")), Outcome.BAD_INPUT,
-                "key-based bundles only");
+        assertFails(verifier(trusted("k", kp)).verify(dir, dir.resolve("model.sig")), Outcome.VERIFICATION_FAILED,
+                "the bundle is signed with an X.509 certificate chain, but the policy trusts no certificate roots "
+                        + "(it trusts 1 key)");
     }
 }

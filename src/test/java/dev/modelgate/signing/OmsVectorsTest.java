@@ -174,25 +174,115 @@ class OmsVectorsTest {
         assertTrue(v.message().contains("does not verify") || v.message().contains("predicateType"), v::message);
     }
 
-    /** Certificate-chain and keyless vectors: later slices. Until then they must be refused, never accepted. */
+    static CertificateVerifier vectorRoots(List<CertificateVerifier.Identity> ids) throws Exception {
+        return new CertificateVerifier(X509.parsePem(Files.readString(TESTS.resolve("keys/certificate/ca-cert.pem")),
+                "ca-cert.pem"), ids);
+    }
+
+    private static SignaturePolicy certificatePolicy(List<CertificateVerifier.Identity> ids, List<String> ignore)
+            throws Exception {
+        return SignaturePolicy.ofKeys(List.of(), OmsKit.CLOCK).withCertificates(vectorRoots(ids))
+                .withIgnore(IgnorePolicy.honourSigner(ignore));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"v0.3.1-certificate", "v1.0.1-certificate", "v1.1.0-certificate", "v0.3.1-sigstore",
-            "v1.0.0-sigstore", "v1.1.0-sigstore"})
-    void certificateAndKeylessVectorsAreRefusedForNow(String vector) {
+    @ValueSource(strings = {"v0.3.1-certificate", "v1.0.1-certificate", "v1.1.0-certificate"})
+    void certificateVectorsVerifyAgainstTheRootCa(String vector) throws Exception {
         Path dir = TESTS.resolve(vector);
-        SignatureVerification v = verify(dir, dir.resolve("model.sig"), List.of("ignore-me"));
-        assertEquals(Outcome.BAD_INPUT, v.outcome(), v::message);
-        assertTrue(v.message().contains("not implemented yet"), v::message);
-        assumeTrue(false, vector + ": SOURCE.md expects VALID; certificate-chain and Sigstore keyless "
-                + "verification are later slices of issue 3 (refused as bad input until then)");
+        SignatureVerification v = certificatePolicy(List.of(), List.of("ignore-me")).verify(dir, dir.resolve("model.sig"));
+        assertTrue(v.ok(), v::message);
+        assertEquals(Signer.CERTIFICATE, v.signer().kind());
+        assertEquals("signed by certificate 'CN=intermediate-ca' issued under root 'CN=root-ca', 2 files verified",
+                v.message());
     }
 
     @Test
-    void legacyV020IsRefusedUntilTheCompatibilitySwitchExists() {
+    void certificateVectorV101FailsWithoutIgnoringIgnoreMe() throws Exception {
+        Path dir = TESTS.resolve("v1.0.1-certificate");
+        SignatureVerification v = certificatePolicy(List.of(), List.of()).verify(dir, dir.resolve("model.sig"));
+        assertEquals(Outcome.VERIFICATION_FAILED, v.outcome(), v::message);
+        assertTrue(v.message().contains("ignore-me"), v::message);
+    }
+
+    @Test
+    void specCertificateBundleVerifiesOnTheSameModel() throws Exception {
+        Path dir = copy("v1.1.0-elliptic-key"); // SOURCE.md: the spec's bundles sign this content
+        Files.delete(dir.resolve("model.sig"));
+        SignatureVerification v = certificatePolicy(List.of(), List.of("ignore-me"))
+                .verify(dir, SPEC.resolve("valid/certificate.bundle.json"));
+        assertTrue(v.ok(), v::message);
+    }
+
+    @Test
+    void certificateVectorTamperedFails() throws Exception {
+        Path dir = copy("v1.1.0-certificate");
+        flipByte(dir.resolve("signme-2"), 3);
+        SignatureVerification v = certificatePolicy(List.of(), List.of()).verify(dir, dir.resolve("model.sig"));
+        assertEquals(Outcome.VERIFICATION_FAILED, v.outcome(), v::message);
+        assertTrue(v.message().contains("signme-2: sha256 is"), v::message);
+    }
+
+    @Test
+    void certificateVectorWithAnIdentityThatDoesNotMatchFails() throws Exception {
+        Path dir = TESTS.resolve("v1.1.0-certificate");
+        SignatureVerification v = certificatePolicy(List.of(new CertificateVerifier.Identity("CN=release", null)),
+                List.of()).verify(dir, dir.resolve("model.sig"));
+        assertEquals(Outcome.VERIFICATION_FAILED, v.outcome(), v::message);
+        assertEquals("the signing certificate 'CN=intermediate-ca' is not an allowed identity (allowed: subject "
+                + "'CN=release')", v.message());
+        SignatureVerification ok = certificatePolicy(List.of(new CertificateVerifier.Identity("CN=intermediate-ca",
+                null)), List.of()).verify(dir, dir.resolve("model.sig"));
+        assertTrue(ok.ok(), ok::message);
+    }
+
+    @Test
+    void certificateVectorAnchoredAtTheWrongRootFails() throws Exception {
+        Path dir = TESTS.resolve("v1.1.0-certificate");
+        // The intermediate as the only root: the leaf chains to it, so use an unrelated self-made root instead.
+        var other = CertificateKit.root("CN=other-root");
+        SignatureVerification v = SignaturePolicy.ofKeys(List.of(), OmsKit.CLOCK)
+                .withCertificates(new CertificateVerifier(List.of(other.cert()), List.of()))
+                .verify(dir, dir.resolve("model.sig"));
+        assertEquals(Outcome.VERIFICATION_FAILED, v.outcome(), v::message);
+        assertTrue(v.message().startsWith("the signing certificate 'CN=intermediate-ca' does not chain to a trusted "
+                + "root"), v::message);
+    }
+
+    /** Sigstore keyless vectors: verified offline in {@code KeylessVectorsTest}; a key-only policy refuses them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"v0.3.1-sigstore", "v1.0.0-sigstore", "v1.1.0-sigstore"})
+    void keylessVectorsAreRefusedByAKeyOnlyPolicy(String vector) {
+        Path dir = TESTS.resolve(vector);
+        SignatureVerification v = verify(dir, dir.resolve("model.sig"), List.of("ignore-me"));
+        assertEquals(Outcome.VERIFICATION_FAILED, v.outcome(), v::message);
+        assertEquals("the bundle is a Sigstore keyless signature, but the policy trusts no keyless identities "
+                + "(it trusts 1 key)", v.message());
+    }
+
+    @Test
+    void legacyV020IsRefusedWithoutTheSwitch() throws Exception {
         Path dir = TESTS.resolve("v0.2.0-certificate");
-        SignatureVerification v = verify(dir, dir.resolve("model.sig"), List.of());
+        SignatureVerification v = certificatePolicy(List.of(), List.of()).verify(dir, dir.resolve("model.sig"));
         assertEquals(Outcome.BAD_INPUT, v.outcome(), v::message);
-        assumeTrue(false, "v0.2.0-certificate: SOURCE.md expects VALID with the compat PAE and a certificate "
-                + "chain; both are later slices");
+        assertEquals(OmsStatement.LEGACY_REFUSED, v.message());
+    }
+
+    @Test
+    void legacyV020VerifiesWithTheSwitchAndItsMalformedEncoding() throws Exception {
+        Path dir = TESTS.resolve("v0.2.0-certificate");
+        SignatureVerification v = certificatePolicy(List.of(), List.of()).withLegacyV02(true)
+                .verify(dir, dir.resolve("model.sig"));
+        assertTrue(v.ok(), v::message);
+        assertEquals(2, v.statement().resources().size());
+    }
+
+    @Test
+    void legacyV020TamperedFailsEvenWithTheSwitch() throws Exception {
+        Path dir = copy("v0.2.0-certificate");
+        flipByte(dir.resolve("signme-1"), 0);
+        SignatureVerification v = certificatePolicy(List.of(), List.of()).withLegacyV02(true)
+                .verify(dir, dir.resolve("model.sig"));
+        assertEquals(Outcome.VERIFICATION_FAILED, v.outcome(), v::message);
+        assertTrue(v.message().contains("signme-1: sha256 is"), v::message);
     }
 }
