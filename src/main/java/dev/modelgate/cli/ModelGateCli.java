@@ -40,7 +40,26 @@ public final class ModelGateCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("verify-pod")) {
+            // On every model pod's start path: skip picocli's model of all commands (see VerifyPodCommand.runDirect).
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+            java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+            Integer code = VerifyPodCommand.runDirect(rest, out, err);
+            System.exit(code != null ? code : verifyPodCommandLine().execute(rest));
+        }
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * {@code verify-pod} alone, for what {@link VerifyPodCommand#runDirect} leaves to picocli (help, bad
+     * options): picocli builds the model of every registered command up front, so only this one is built.
+     */
+    static CommandLine verifyPodCommandLine() {
+        CommandLine cl = new CommandLine(new VerifyPodCommand());
+        cl.setExecutionExceptionHandler(new CliErrors());
+        cl.setParameterExceptionHandler(new CliErrors());
+        return cl;
     }
 
     /** The configured command line; tests call {@code execute} on it in-process. */

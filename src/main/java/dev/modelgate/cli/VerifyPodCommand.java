@@ -9,7 +9,6 @@ import dev.modelgate.verifier.PodVerifier;
 import dev.modelgate.verifier.ReasonCode;
 import dev.modelgate.verifier.TerminationMessage;
 import dev.modelgate.verifier.VerifierEvent;
-import dev.modelgate.verifier.ContentScan;
 import dev.modelgate.verifier.download.DownloadSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,6 +67,52 @@ final class VerifyPodCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The init-container's path: {@code verify-pod} with its options parsed here, without building picocli's
+     * command model (the biggest start-up cost before the first byte is hashed). Returns null for anything it
+     * does not recognise ({@code --help}, a bad option), and the caller goes through picocli instead, so
+     * messages and help stay picocli's.
+     */
+    static Integer runDirect(String[] args, PrintWriter out, PrintWriter err) {
+        VerifyPodCommand c = new VerifyPodCommand();
+        c.downloadAttempts = 5;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value;
+            String name;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                name = a;
+                value = args[++i];
+            } else {
+                return null;
+            }
+            try {
+                switch (name) {
+                    case "--plan-file" -> c.planFile = Path.of(value);
+                    case "--plan-sha256" -> c.planSha256 = value;
+                    case "--root" -> c.root = Path.of(value);
+                    case "--termination-log" -> c.terminationLog = Path.of(value);
+                    case "--threads" -> c.threads = Integer.parseInt(value);
+                    case "--download-attempts" -> c.downloadAttempts = Integer.parseInt(value);
+                    default -> {
+                        return null;
+                    }
+                }
+            } catch (RuntimeException e) {
+                return null; // picocli says what is wrong with the value
+            }
+        }
+        return c.run(out, err);
+    }
+
+    int run(PrintWriter out, PrintWriter err) {
         long start = System.nanoTime();
         PodReport report;
         String planDigest = null;
@@ -78,7 +123,7 @@ final class VerifyPodCommand implements Callable<Integer> {
         } catch (PlanProblem p) {
             report = PodReport.refused(p.code, p.getMessage(), (System.nanoTime() - start) / 1_000_000);
         }
-        print(report, planDigest);
+        print(report, planDigest, out, err);
         return report.exitCode();
     }
 
@@ -109,7 +154,7 @@ final class VerifyPodCommand implements Callable<Integer> {
         }
         DownloadSettings downloads = DownloadSettings.defaults().withAttempts(Math.max(1, downloadAttempts));
         Path dir = root != null ? root : Path.of(plan.root());
-        return new PodVerifier(options, downloads, Clock.systemUTC(), new ContentScan()).verify(plan, dir);
+        return new PodVerifier(options, downloads, Clock.systemUTC()).verify(plan, dir);
     }
 
     private String readPlan() throws PlanProblem {
@@ -129,8 +174,7 @@ final class VerifyPodCommand implements Callable<Integer> {
         return json;
     }
 
-    private void print(PodReport r, String planDigest) {
-        PrintWriter out = spec.commandLine().getOut();
+    private void print(PodReport r, String planDigest, PrintWriter out, PrintWriter err) {
         for (VerifierEvent e : r.events()) {
             out.println(Json.line(e));
         }
@@ -154,7 +198,6 @@ final class VerifyPodCommand implements Callable<Integer> {
             log = Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : PodContract.TERMINATION_MESSAGE_PATH);
         }
         String problem = TerminationMessage.write(log, r);
-        PrintWriter err = spec.commandLine().getErr();
         err.print(TerminationMessage.of(r).lines().findFirst().orElse("") + System.lineSeparator());
         if (problem != null) {
             err.println("modelgate verify-pod: " + problem);

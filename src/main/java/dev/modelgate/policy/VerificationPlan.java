@@ -5,10 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.integrity.IgnoreRules;
 import dev.modelgate.integrity.Manifest;
@@ -304,10 +305,63 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
 
     // ---- strict parsing ----
 
-    private static final ObjectMapper READER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    // The parser builds the tree itself from jackson-core tokens: an ObjectMapper costs a few hundred
+    // milliseconds of class loading and set-up, and this runs on every model pod's start path.
+    private static final JsonFactory STRICT_FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private static JsonNode readTree(String json) throws IOException {
+        try (JsonParser p = STRICT_FACTORY.createParser(json)) {
+            if (p.nextToken() == null) {
+                throw new IllegalArgumentException("the plan is empty; the verifier needs the plan JSON the webhook "
+                        + "embeds");
+            }
+            JsonNode root = node(p);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("the plan is not valid JSON (data after the end of the plan at line "
+                        + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr() + ")");
+            }
+            return root;
+        }
+    }
+
+    private static JsonNode node(JsonParser p) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (p.currentToken()) {
+            case START_OBJECT: {
+                ObjectNode o = f.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    o.set(name, node(p));
+                }
+                return o;
+            }
+            case START_ARRAY: {
+                ArrayNode a = f.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    a.add(node(p));
+                }
+                return a;
+            }
+            case VALUE_STRING:
+                return f.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? f.numberNode(p.getBigIntegerValue())
+                        : f.numberNode(p.getLongValue());
+            case VALUE_NUMBER_FLOAT:
+                return f.numberNode(p.getDecimalValue());
+            case VALUE_TRUE:
+                return f.booleanNode(true);
+            case VALUE_FALSE:
+                return f.booleanNode(false);
+            case VALUE_NULL:
+                return f.nullNode();
+            default:
+                throw new IllegalArgumentException("the plan is not valid JSON (unexpected " + p.currentToken()
+                        + " at line " + p.currentLocation().getLineNr() + ")");
+        }
+    }
 
     /**
      * Parses a plan and checks it completely: unknown or missing fields, wrong types, invalid paths or digests,
@@ -320,13 +374,15 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
         }
         JsonNode root;
         try {
-            root = READER.readTree(json);
+            root = readTree(json);
         } catch (JsonProcessingException e) {
             String what = e.getOriginalMessage();
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
             int col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
             throw new IllegalArgumentException("the plan is not valid JSON (" + what.replace('\n', ' ')
                     + (line > 0 ? " at line " + line + ", column " + col : "") + ")");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the plan cannot be read (" + e.getMessage() + ")");
         }
         return new PlanReader().plan(root);
     }
@@ -380,9 +436,10 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
                     String url = m.files().get(j).url();
                     if (url != null) {
                         String at = "plan field 'models[" + i + "].files[" + j + "].url': ";
-                        UrlPrefixes.problem(url, prefixes).ifPresent(p -> {
-                            throw new IllegalArgumentException(at + p);
-                        });
+                        java.util.Optional<String> problem = UrlPrefixes.problem(url, prefixes);
+                        if (problem.isPresent()) {
+                            throw new IllegalArgumentException(at + problem.get());
+                        }
                     }
                 }
                 models.add(m);
@@ -450,9 +507,10 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
             Obj o = object(node, at);
             String path = o.path("path");
             String sha = o.string("sha256");
-            ModelPath.sha256Problem(sha).ifPresent(p -> {
-                throw new IllegalArgumentException("plan field '" + at + ".sha256': " + p);
-            });
+            java.util.Optional<String> badSha = ModelPath.sha256Problem(sha);
+            if (badSha.isPresent()) {
+                throw new IllegalArgumentException("plan field '" + at + ".sha256': " + badSha.get());
+            }
             JsonNode sizeNode = o.required("size");
             if (!sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong() || sizeNode.longValue() < 0) {
                 throw new IllegalArgumentException("plan field '" + at + ".size' must be a non-negative integer, not "
@@ -636,9 +694,10 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
 
         String path(String name) {
             String p = string(name);
-            ModelPath.problem(p).ifPresent(problem -> {
-                throw new IllegalArgumentException("plan field '" + field(name) + "': " + problem);
-            });
+            java.util.Optional<String> problem = ModelPath.problem(p);
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException("plan field '" + field(name) + "': " + problem.get());
+            }
             return p;
         }
 

@@ -13,7 +13,8 @@ import dev.modelgate.integrity.Manifest;
 import dev.modelgate.integrity.ManifestEntry;
 import dev.modelgate.integrity.Outcome;
 import dev.modelgate.policy.VerificationPlan;
-import dev.modelgate.scan.Verdict;
+import dev.modelgate.integrity.ScanCheck;
+import dev.modelgate.scan.ScanReport;
 import dev.modelgate.signing.IgnorePolicy;
 import dev.modelgate.signing.KeyTrust;
 import dev.modelgate.signing.KeyVerifier;
@@ -46,8 +47,8 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * Proves a model volume against a {@link VerificationPlan}, in this order: download declared files that are
  * missing and have a url; verify every declared file (size, sha256, kind of file, links) and, in strict mode,
- * that nothing else lies on the volume; verify signature bundles; scan the verified files. Plain Java: it runs
- * in the init-container without any framework.
+ * that nothing else lies on the volume, scanning each file on the same read pass as its hash; then verify
+ * signature bundles. Plain Java: it runs in the init-container without any framework.
  *
  * <p>Fail closed: every step that cannot decide is a failure with a reason, never a pass.
  */
@@ -56,17 +57,15 @@ public final class PodVerifier {
     private final EngineOptions engine;
     private final DownloadSettings downloads;
     private final Clock clock;
-    private final ContentScan scanner;
 
-    public PodVerifier(EngineOptions engine, DownloadSettings downloads, Clock clock, ContentScan scanner) {
+    public PodVerifier(EngineOptions engine, DownloadSettings downloads, Clock clock) {
         this.engine = engine;
         this.downloads = downloads;
         this.clock = clock;
-        this.scanner = scanner;
     }
 
     public PodVerifier() {
-        this(EngineOptions.defaults(), DownloadSettings.defaults(), Clock.systemUTC(), new ContentScan());
+        this(EngineOptions.defaults(), DownloadSettings.defaults(), Clock.systemUTC());
     }
 
     /** One declared path: its entry, its url (from the first model that gives one), its models. */
@@ -97,17 +96,23 @@ public final class PodVerifier {
         Map<String, VerifierEvent> downloadFailures = new HashMap<>();
         long downloaded = download(plan, root, declared, downloadEvents, downloadFailures);
 
-        // 2. Every file: one read pass each, in parallel.
+        // 2. Every file: one read pass each, in parallel; the scanner reads the same bytes (its model's policy).
         Set<String> bundles = new HashSet<>();
         for (VerificationPlan.Model m : plan.models()) {
             if (m.signature() != null) {
                 bundles.add(m.signature().bundlePath());
             }
         }
-        EngineOptions options = engine.withStrict(plan.strict()).withIgnore(new IgnoreRules(plan.ignore()));
+        ScanCheck scan = new ScanCheck(path -> scanPolicy.getOrDefault(path, ScanPolicy.OFF));
+        EngineOptions options = engine.withStrict(plan.strict()).withIgnore(new IgnoreRules(plan.ignore()))
+                .withChecks(List.of(scan));
         IntegrityReport report = new IntegrityEngine(options).verify(root, manifest);
+        Map<String, ScanReport> scans = scan.reports();
+        Map<String, Finding> warnings = new HashMap<>();
+        for (Finding w : report.warnings()) {
+            warnings.putIfAbsent(w.path(), w);
+        }
         Map<String, VerifierEvent> fileEvents = new TreeMap<>(Manifest.PATH_ORDER);
-        Set<String> verified = new HashSet<>();
         for (FileResult r : report.files()) {
             if (bundles.contains(r.path()) && FindingKind.EXTRA.id().equals(r.result())) {
                 continue; // a declared signature bundle is part of the model, not a stray
@@ -118,12 +123,18 @@ public final class PodVerifier {
                         failedDownload.code(), failedDownload.reason(), 0L, 0L, null, null, null, null));
                 continue;
             }
-            ReasonCode code = r.ok() ? null : codeOf(report, r);
-            if (r.ok()) {
-                verified.add(r.path());
+            ScanReport scanned = scans.get(r.path());
+            String verdict = scanned == null ? null : scanned.verdict().label();
+            Finding warning = warnings.get(r.path());
+            if (r.ok() && warning != null) {
+                // Reported, not refused: policy warn, a MEDIUM finding, or a file the scanner could not parse.
+                fileEvents.put(r.path(), new VerifierEvent("file", r.path(), "warn", ReasonCode.of(warning.kind()),
+                        warning.message(), Math.max(r.size(), 0), r.millis(), r.sha256(), verdict, null, null));
+                continue;
             }
+            ReasonCode code = r.ok() ? null : codeOf(report, r);
             fileEvents.put(r.path(), new VerifierEvent("file", r.path(), r.result(), code, r.reason(),
-                    Math.max(r.size(), 0), r.millis(), r.sha256(), null, null, null));
+                    Math.max(r.size(), 0), r.millis(), r.sha256(), verdict, null, null));
         }
         for (Finding f : report.findings()) {
             if (f.kind() == FindingKind.BAD_ROOT) {
@@ -131,10 +142,7 @@ public final class PodVerifier {
             }
         }
 
-        // 3. Scans of verified files (seam: a second, partial read until the scanner shares the hashing pass).
-        scan(root, verified, scanPolicy, fileEvents);
-
-        // 4. Signatures, once the files are proven (the signature check reads the signed folder again).
+        // 3. Signatures, once the files are proven (the signature check reads the signed folder again).
         List<VerifierEvent> signatureEvents = new ArrayList<>();
         boolean filesOk = fileEvents.values().stream().noneMatch(VerifierEvent::failed)
                 && downloadFailures.isEmpty();
@@ -205,43 +213,6 @@ public final class PodVerifier {
             }
         }
         return bytes;
-    }
-
-    private void scan(Path root, Set<String> verified, Map<String, ScanPolicy> policies,
-            Map<String, VerifierEvent> fileEvents) {
-        List<Callable<VerifierEvent>> jobs = new ArrayList<>();
-        for (String path : verified) {
-            ScanPolicy policy = policies.get(path);
-            if (policy == null || policy == ScanPolicy.OFF) {
-                continue;
-            }
-            VerifierEvent ev = fileEvents.get(path);
-            jobs.add(() -> {
-                ContentScan.Result r = scanner.scan(root.resolve(path));
-                boolean bad = r.verdict() == Verdict.MALICIOUS || r.verdict() == Verdict.INVALID;
-                if (!bad) {
-                    return withScan(ev, r.verdict(), ev.result(), ev.code(), ev.reason());
-                }
-                String sentence = path + ": scan verdict " + r.verdict().label()
-                        + (r.summary() == null ? "" : " (" + r.summary() + ")");
-                if (policy == ScanPolicy.WARN) {
-                    return withScan(ev, r.verdict(), "warn", ReasonCode.ScanFinding,
-                            sentence + "; reported only, the model's scan policy is warn");
-                }
-                return withScan(ev, r.verdict(), "scan-finding", ReasonCode.ScanFinding, sentence
-                        + "; the model's scan policy is enforce: remove the file, or review it and set "
-                        + "spec.scan.policy");
-            });
-        }
-        for (VerifierEvent ev : runAll(jobs, engine.threads())) {
-            fileEvents.put(ev.path(), ev);
-        }
-    }
-
-    private static VerifierEvent withScan(VerifierEvent ev, Verdict verdict, String result, ReasonCode code,
-            String reason) {
-        return new VerifierEvent(ev.event(), ev.path(), result, code, reason, ev.bytes(), ev.ms(), ev.sha256(),
-                verdict.label(), ev.url(), ev.model());
     }
 
     private VerifierEvent signature(VerificationPlan plan, VerificationPlan.Model m, Path root, boolean filesOk) {

@@ -138,4 +138,22 @@ class VerifyPodCommandTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.err().contains("modelgate verify-pod: cannot write the termination message to "), r.err());
     }
+
+    @Test
+    void theInitContainerPathParsesItsOwnOptionsAndLeavesTheRestToPicocli() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        Integer code = VerifyPodCommand.runDirect(new String[] {"--plan-file", planFile.toString(),
+            "--plan-sha256=" + plan.sha256(), "--termination-log", termination.toString(), "--threads", "1"},
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertEquals(0, code, out + "" + err);
+        assertTrue(out.toString().contains("\"event\":\"summary\",\"result\":\"ok\""), out.toString());
+        assertEquals(null, VerifyPodCommand.runDirect(new String[] {"--help"}, new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err)));
+        assertEquals(null, VerifyPodCommand.runDirect(new String[] {"--threads", "many"}, new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err)));
+        CliRun bad = CliRun.of("verify-pod", "--threads", "many");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("'many' is not an int"), bad.err());
+    }
 }

@@ -59,7 +59,7 @@ class PodVerifierTest {
 
     static PodVerifier verifier() {
         return new PodVerifier(EngineOptions.defaults(), DownloadSettings.defaults().withAttempts(2)
-                .withBackoff(Duration.ofMillis(5), Duration.ofMillis(5)), Clock.systemUTC(), new ContentScan());
+                .withBackoff(Duration.ofMillis(5), Duration.ofMillis(5)), Clock.systemUTC());
     }
 
     Map<String, ModelSource> sources() {
@@ -181,17 +181,22 @@ class PodVerifierTest {
                 sources()), volume);
         assertEquals(ReasonCode.ScanFinding, r.code());
         assertEquals(1, r.exitCode());
-        assertTrue(r.message().startsWith("loras/evil.pkl: scan verdict malicious (CRITICAL "), r.message());
-        assertTrue(r.message().endsWith("; the model's scan policy is enforce: remove the file, or review it and "
-                + "set spec.scan.policy"), r.message());
+        assertTrue(r.message().startsWith("loras/evil.pkl: the scan found CRITICAL os.system"), r.message());
+        assertTrue(r.message().endsWith("; loading this file can run code: remove it or replace it with a safetensors "
+                + "export"), r.message());
         assertEquals("scan-finding", event(r, "file", "loras/evil.pkl").result());
+        assertEquals("malicious", event(r, "file", "loras/evil.pkl").scan());
+        assertEquals("ok", event(r, "file", "vae/vae.safetensors").result(), "other files still verify");
 
         tm.getSpec().setScan(new ScanSpec(ScanPolicy.WARN));
         PodReport warned = verifier().verify(ModelVolume.plan(volume, List.of(models().get(0), models().get(1), tm),
                 sources()), volume);
         assertEquals(ReasonCode.Verified, warned.code(), warned.events().toString());
         assertEquals("warn", event(warned, "file", "loras/evil.pkl").result());
+        assertEquals(ReasonCode.ScanFinding, event(warned, "file", "loras/evil.pkl").code());
         assertEquals("malicious", event(warned, "file", "loras/evil.pkl").scan());
+        assertTrue(event(warned, "file", "loras/evil.pkl").reason().startsWith("loras/evil.pkl: the scan found "
+                + "CRITICAL os.system"), event(warned, "file", "loras/evil.pkl").reason());
 
         tm.getSpec().setScan(new ScanSpec(ScanPolicy.OFF));
         PodReport off = verifier().verify(ModelVolume.plan(volume, List.of(models().get(0), models().get(1), tm),
