@@ -15,12 +15,13 @@ import dev.modelgate.integrity.Outcome;
 import dev.modelgate.policy.VerificationPlan;
 import dev.modelgate.integrity.ScanCheck;
 import dev.modelgate.scan.ScanReport;
-import dev.modelgate.signing.IgnorePolicy;
-import dev.modelgate.signing.KeyTrust;
-import dev.modelgate.signing.KeyVerifier;
+import dev.modelgate.api.v1alpha1.CertificateTrust;
+import dev.modelgate.api.v1alpha1.KeylessTrust;
+import dev.modelgate.api.v1alpha1.SigningSpec;
+import dev.modelgate.signing.OmsException;
+import dev.modelgate.signing.SignaturePolicy;
 import dev.modelgate.signing.OmsException;
 import dev.modelgate.signing.SignatureVerification;
-import dev.modelgate.signing.TrustedKey;
 import dev.modelgate.verifier.download.DownloadException;
 import dev.modelgate.verifier.download.DownloadSettings;
 import dev.modelgate.verifier.download.SecureDownloader;
@@ -233,45 +234,68 @@ public final class PodVerifier {
                     + "did not verify");
         }
         VerificationPlan.Source source = plan.sourceOf(m);
-        if (source.keys().isEmpty()) {
-            String forms = source.certificates() != null && source.keyless() != null ? "certificate-chain and keyless"
-                    : source.certificates() != null ? "certificate-chain" : source.keyless() != null ? "keyless" : null;
-            String why = forms == null ? "source " + m.source() + " lists no signing keys"
-                    : "source " + m.source() + " trusts only " + forms + " signatures, which this verifier does not "
-                            + "support yet";
-            return sig(bundlePath, m, "bad-signature", ReasonCode.BadSignature, who + ": " + why
-                    + "; add the signer's public key to the source's spec.signing.keys");
-        }
-        // OMS signs a folder: the bundle's folder. Every file of the model must lie in it, or it is unsigned.
-        String folder = bundlePath.contains("/") ? bundlePath.substring(0, bundlePath.lastIndexOf('/')) : "";
-        for (VerificationPlan.PlanFile f : m.files()) {
-            if (!folder.isEmpty() && !f.path().startsWith(folder + "/")) {
-                return sig(bundlePath, m, "bad-signature", ReasonCode.BadSignature, who + ": " + f.path()
-                        + " lies outside " + folder + "/, the folder the bundle " + bundlePath + " signs; keep the "
-                        + "bundle in the model's top folder");
-            }
-        }
-        List<TrustedKey> keys = new ArrayList<>();
+        // The source's whole signing trust (keys, certificate roots, keyless identities), judged at this clock.
+        SignaturePolicy policy;
         try {
-            for (VerificationPlan.Key k : source.keys()) {
-                SigningKey api = new SigningKey(k.name(), k.publicKey());
-                api.setNotBefore(k.notBefore());
-                api.setNotAfter(k.notAfter());
-                api.setRevoked(k.revoked());
-                api.setReason(k.reason());
-                keys.add(TrustedKey.fromApi(api));
-            }
+            policy = SignaturePolicy.fromSource(signingSpec(source), clock).withEngine(engine);
         } catch (OmsException e) {
             return sig(bundlePath, m, "bad-plan", ReasonCode.BadPlan, "source " + m.source() + ": " + e.getMessage());
         }
-        Path signedFolder = folder.isEmpty() ? root : root.resolve(folder);
-        SignatureVerification v = new KeyVerifier(new KeyTrust(keys, clock), IgnorePolicy.honourSigner(List.of()),
-                engine.withIgnore(new IgnoreRules(plan.ignore()))).verify(signedFolder, bundle);
+        if (!policy.trustsAnySigner()) {
+            return sig(bundlePath, m, "bad-signature", ReasonCode.BadSignature, who + ": source " + m.source()
+                    + " lists no signing keys, certificate roots or keyless identities; add the signer's trust to "
+                    + "the source's spec.signing");
+        }
+        List<ManifestEntry> entries = new ArrayList<>();
+        for (VerificationPlan.PlanFile f : m.files()) {
+            entries.add(new ManifestEntry(f.path(), f.sha256(), f.size()));
+        }
+        // The files were proven against the plan above; for `files` bundles this reads nothing more.
+        SignatureVerification v = policy.verify(root, bundlePath, Manifest.of(entries));
         if (v.ok()) {
             return sig(bundlePath, m, "ok", null, who + ": " + v.message());
         }
-        ReasonCode code = v.outcome() == Outcome.IO_FAILURE ? ReasonCode.IoFailure : ReasonCode.BadSignature;
-        return sig(bundlePath, m, "bad-signature", code, who + ": " + v.message());
+        ReasonCode code = v.outcome() == Outcome.IO_FAILURE ? ReasonCode.IoFailure
+                : v.outcome() == Outcome.BAD_INPUT ? ReasonCode.BadPlan : ReasonCode.BadSignature;
+        return sig(bundlePath, m, code == ReasonCode.BadPlan ? "bad-plan" : "bad-signature", code, who + ": "
+                + v.message());
+    }
+
+    /** The plan's copy of a source's signing trust, as the API type the signature policy reads. */
+    private static SigningSpec signingSpec(VerificationPlan.Source source) {
+        SigningSpec spec = new SigningSpec();
+        spec.setRequired(source.signingRequired());
+        List<SigningKey> keys = new ArrayList<>();
+        for (VerificationPlan.Key k : source.keys()) {
+            SigningKey api = new SigningKey(k.name(), k.publicKey());
+            api.setNotBefore(k.notBefore());
+            api.setNotAfter(k.notAfter());
+            api.setRevoked(k.revoked());
+            api.setReason(k.reason());
+            keys.add(api);
+        }
+        spec.setKeys(keys);
+        if (source.certificates() != null) {
+            CertificateTrust ct = new CertificateTrust();
+            ct.setRoots(source.certificates().roots());
+            List<dev.modelgate.api.v1alpha1.CertificateIdentity> ids = new ArrayList<>();
+            for (VerificationPlan.CertificateIdentity id : source.certificates().identities()) {
+                ids.add(new dev.modelgate.api.v1alpha1.CertificateIdentity(id.subject(), id.san()));
+            }
+            ct.setIdentities(ids);
+            spec.setCertificates(ct);
+        }
+        if (source.keyless() != null) {
+            KeylessTrust kt = new KeylessTrust();
+            kt.setTrustedRoot(source.keyless().trustedRoot());
+            List<dev.modelgate.api.v1alpha1.KeylessIdentity> ids = new ArrayList<>();
+            for (VerificationPlan.KeylessIdentity id : source.keyless().identities()) {
+                ids.add(new dev.modelgate.api.v1alpha1.KeylessIdentity(id.san(), id.issuer()));
+            }
+            kt.setIdentities(ids);
+            spec.setKeyless(kt);
+        }
+        return spec;
     }
 
     private static VerifierEvent sig(String path, VerificationPlan.Model m, String result, ReasonCode code,

@@ -290,7 +290,7 @@ class PodVerifierTest {
     }
 
     @Test
-    void certificateOnlyTrustFailsClosedWithASentence() throws Exception {
+    void certificateRootsThatDoNotParseAreABadPlan() throws Exception {
         ModelSource ms = source("signed-source", "https://models.example/signed");
         SigningSpec s = new SigningSpec();
         s.setRequired(true);
@@ -299,10 +299,25 @@ class PodVerifierTest {
         s.setCertificates(ct);
         ms.getSpec().setSigning(s);
         PodReport r = runSigned(signedModel(KEY), ms);
+        assertEquals(ReasonCode.BadPlan, r.code());
+        assertTrue(r.message().startsWith("source signed-source: "), r.message());
+    }
+
+    @Test
+    void certificateOnlyTrustRefusesAKeySignedBundle() throws Exception {
+        ModelSource ms = source("signed-source", "https://models.example/signed");
+        SigningSpec s = new SigningSpec();
+        s.setRequired(true);
+        CertificateTrust ct = new CertificateTrust();
+        java.time.Instant now = java.time.Instant.now();
+        ct.setRoots(dev.modelgate.policy.PolicyFixtures.caPem("Release CA", now.minusSeconds(3600),
+                now.plusSeconds(86400)));
+        s.setCertificates(ct);
+        ms.getSpec().setSigning(s);
+        PodReport r = runSigned(signedModel(KEY), ms);
         assertEquals(ReasonCode.BadSignature, r.code());
-        assertEquals("model comfyui/sdxl: source signed-source trusts only certificate-chain signatures, which this "
-                + "verifier does not support yet; add the signer's public key to the source's spec.signing.keys",
-                r.message());
+        assertTrue(r.message().startsWith("model comfyui/sdxl: "), r.message());
+        assertTrue(r.message().contains("signed with a public key, but the policy trusts no keys"), r.message());
     }
 
     @Test
