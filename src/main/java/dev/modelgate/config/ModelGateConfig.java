@@ -1,0 +1,121 @@
+package dev.modelgate.config;
+
+import dev.modelgate.api.v1alpha1.ScanPolicy;
+import dev.modelgate.policy.EnforcementMode;
+import dev.modelgate.policy.PolicySettings;
+import dev.modelgate.policy.ReviewOverdueAction;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every ModelGate setting of the operator process, in one place (application.properties, env such as
+ * {@code MODELGATE_ADMISSION_DEFAULT_MODE}, Helm values). Policy code receives {@link #policySettings()}.
+ */
+@ConfigMapping(prefix = "modelgate")
+public interface ModelGateConfig {
+
+    Verifier verifier();
+
+    Admission admission();
+
+    Operator operator();
+
+    Webhook webhook();
+
+    interface Verifier {
+        /** Image of the injected verifier init-container (the ModelGate image itself). */
+        @WithDefault(PolicySettings.DEFAULT_VERIFIER_IMAGE)
+        String image();
+
+        /** A file on the volume that belongs to no declared model fails verification. */
+        @WithDefault("true")
+        boolean strict();
+
+        /** Globs (relative to the volume root) the strict check leaves out, e.g. {@code .cache/**}. */
+        Optional<List<String>> ignore();
+
+        /** Scan policy of a TrustedModel that sets none: enforce, warn or off. */
+        @WithDefault("enforce")
+        String scanPolicy();
+    }
+
+    interface Admission {
+        /** Mode of an opted-in namespace without a {@code modelgate.dev/mode} label: enforce, warn or audit. */
+        @WithDefault("enforce")
+        String defaultMode();
+
+        /** Namespaces never checked; kube-system and ModelGate's own namespace are always exempt. */
+        Optional<List<String>> exemptNamespaces();
+
+        /** What an overdue review does at admission: warn or deny. */
+        @WithDefault("warn")
+        String reviewOverdueAction();
+
+        /** Users allowed to remove the enforce label from a namespace or the models annotation from a workload. */
+        Optional<List<String>> guardAllowedUsers();
+
+        /** Groups allowed to do the same. */
+        Optional<List<String>> guardAllowedGroups();
+    }
+
+    interface Operator {
+        /** Full re-list of watched resources, a safety net; decisions never wait for it. */
+        @WithDefault("10m")
+        Duration resync();
+
+        /** The namespace ModelGate runs in (always exempt); from the downward API in the chart. */
+        @WithDefault("modelgate-system")
+        String namespace();
+    }
+
+    interface Webhook {
+        /** Where the serving certificate comes from: {@code self-signed} (the operator manages it) or {@code cert-manager}. */
+        @WithDefault("self-signed")
+        String tlsSource();
+
+        /** Secret holding the CA and serving certificate. */
+        @WithDefault("modelgate-webhook-tls")
+        String secretName();
+
+        /** Service in front of the webhook endpoints; the serving certificate names it. */
+        @WithDefault("modelgate-webhook")
+        String serviceName();
+
+        @WithDefault("modelgate")
+        String mutatingConfigurationName();
+
+        @WithDefault("modelgate")
+        String validatingConfigurationName();
+
+        /** Renew the serving certificate when less than this is left. */
+        @WithDefault("30d")
+        Duration renewBefore();
+    }
+
+    /** The policy view of these settings; invalid values fail start-up with the accepted values named. */
+    default PolicySettings policySettings() {
+        Set<String> exempt = new HashSet<>(admission().exemptNamespaces().orElse(List.of()));
+        exempt.add("kube-system");
+        exempt.add(operator().namespace());
+        return new PolicySettings(verifier().image(), EnforcementMode.parse(admission().defaultMode()), exempt,
+                ReviewOverdueAction.parse(admission().reviewOverdueAction()), scanPolicy(verifier().scanPolicy()),
+                verifier().strict(), verifier().ignore().orElse(List.of()),
+                Set.copyOf(admission().guardAllowedUsers().orElse(List.of())),
+                Set.copyOf(admission().guardAllowedGroups().orElse(List.of())));
+    }
+
+    private static ScanPolicy scanPolicy(String value) {
+        return switch (value) {
+            case "enforce" -> ScanPolicy.ENFORCE;
+            case "warn" -> ScanPolicy.WARN;
+            case "off" -> ScanPolicy.OFF;
+            default -> throw new IllegalArgumentException("modelgate.verifier.scan-policy '" + value
+                    + "' is not one of enforce, warn, off");
+        };
+    }
+}
