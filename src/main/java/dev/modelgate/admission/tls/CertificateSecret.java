@@ -30,9 +30,11 @@ public final class CertificateSecret {
     private final String name;
     private final List<String> dnsNames;
     private final Supplier<Instant> clock;
+    private final java.time.Duration renewBefore;
 
     public CertificateSecret(KubernetesClient client, String namespace, String name, List<String> dnsNames,
-            Supplier<Instant> clock) {
+            Supplier<Instant> clock, java.time.Duration renewBefore) {
+        this.renewBefore = renewBefore;
         this.client = client;
         this.namespace = namespace;
         this.name = name;
@@ -58,7 +60,7 @@ public final class CertificateSecret {
             }
             WebhookCertificates.Bundle current = fromSecret(existing);
             WebhookCertificates.Bundle next = current == null ? WebhookCertificates.issue(dnsNames, clock.get())
-                    : WebhookCertificates.renewIfNeeded(current, dnsNames, clock.get());
+                    : WebhookCertificates.renewIfNeeded(current, dnsNames, clock.get(), renewBefore);
             if (next.equals(current)) {
                 return current;
             }

@@ -89,6 +89,11 @@ public final class WebhookCertificates {
      * A bundle that cannot be read, or whose serving certificate does not name every DNS name, is replaced.
      */
     public static Bundle renewIfNeeded(Bundle current, List<String> dnsNames, Instant now) {
+        return renewIfNeeded(current, dnsNames, now, RENEW_SERVING_BEFORE);
+    }
+
+    /** As above, renewing the serving certificate when less than {@code renewBefore} of it is left. */
+    public static Bundle renewIfNeeded(Bundle current, List<String> dnsNames, Instant now, Duration renewBefore) {
         X509Certificate caCert;
         X509Certificate servingCert;
         PrivateKey caKey;
@@ -109,7 +114,7 @@ public final class WebhookCertificates {
             String bundle = pem(nextCa) + (caCert.getNotAfter().toInstant().isAfter(now) ? pem(caCert) : "");
             return serving(next.getPrivate(), nextCa, dnsNames, now, bundle);
         }
-        if (servingCert.getNotAfter().toInstant().isBefore(now.plus(RENEW_SERVING_BEFORE))) {
+        if (servingCert.getNotAfter().toInstant().isBefore(now.plus(renewBefore))) {
             return serving(caKey, caCert, dnsNames, now, current.caBundle());
         }
         return current;
