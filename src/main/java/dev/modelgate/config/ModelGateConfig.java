@@ -100,6 +100,18 @@ public interface ModelGateConfig {
         @WithDefault("30d")
         Duration renewBefore();
 
+        /** HTTPS port of the webhook endpoints {@code /mutate} and {@code /validate} (0: any free port). */
+        @WithDefault("8443")
+        int port();
+
+        /** With tls-source cert-manager: the mounted serving certificate chain (PEM), re-read every rotation-check. */
+        @WithDefault("/etc/modelgate/webhook-tls/tls.crt")
+        String certFile();
+
+        /** With tls-source cert-manager: the mounted serving key (PEM). */
+        @WithDefault("/etc/modelgate/webhook-tls/tls.key")
+        String keyFile();
+
         /** How often each replica re-reads the certificate Secret, renews when due and serves what it holds. */
         @WithDefault("1h")
         Duration rotationCheck();
