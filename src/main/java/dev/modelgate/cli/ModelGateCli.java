@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 HashCommand.class,
                 ApproveCommand.class,
                 VerifyCommand.class,
+                CheckCommand.class,
                 KeygenCommand.class,
                 SignCommand.class,
                 DemoCommand.class,
