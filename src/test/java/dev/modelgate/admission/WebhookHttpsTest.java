@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelgate.admission.tls.CertificateSecret;
 import dev.modelgate.admission.tls.WebhookCertificates;
 import dev.modelgate.admission.tls.WebhookTls;
 import dev.modelgate.api.v1alpha1.ModelSource;
@@ -296,5 +297,48 @@ class WebhookHttpsTest {
         // The certificate served is the one in the Secret.
         assertEquals(WebhookCertificates.servingNotAfter(tls.current()), WebhookCertificates.parseCertificates(
                 tls.current().servingCert()).get(0).getNotAfter().toInstant());
+    }
+
+    @Test
+    void replicasShareOneCertificateSecret() throws Exception {
+        // Two replicas start at once: both find no Secret, one creates it, the other loses (409) and reads it.
+        java.util.function.Supplier<CertificateSecret> replica = () -> new CertificateSecret(client, "modelgate-system",
+                "race-tls", WebhookCertificates.serviceDnsNames("modelgate-webhook", "modelgate-system"),
+                java.time.Instant::now, Duration.ofDays(30));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<WebhookCertificates.Bundle>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(pool.submit(() -> replica.get().ensure()));
+            }
+            WebhookCertificates.Bundle first = results.get(0).get();
+            for (java.util.concurrent.Future<WebhookCertificates.Bundle> f : results) {
+                assertEquals(first, f.get(), "every replica serves the same certificate");
+            }
+            assertEquals(first, replica.get().ensure(), "a later replica reads it too");
+        } finally {
+            pool.shutdownNow();
+            client.secrets().inNamespace("modelgate-system").withName("race-tls").delete();
+        }
+    }
+
+    @Test
+    void certificateCloseToExpiryIsRenewedInTheSecret() {
+        java.time.Instant past = java.time.Instant.now().minus(Duration.ofDays(340));
+        List<String> names = WebhookCertificates.serviceDnsNames("modelgate-webhook", "modelgate-system");
+        WebhookCertificates.Bundle old = new CertificateSecret(client, "modelgate-system", "renew-tls", names,
+                () -> past, Duration.ofDays(30)).ensure();
+        WebhookCertificates.Bundle renewed = new CertificateSecret(client, "modelgate-system", "renew-tls", names,
+                java.time.Instant::now, Duration.ofDays(30)).ensure();
+        try {
+            assertFalse(old.equals(renewed));
+            assertEquals(old.caCert(), renewed.caCert());
+            assertTrue(WebhookCertificates.servingNotAfter(renewed).isAfter(java.time.Instant.now().plus(Duration.ofDays(300))));
+            Secret s = client.secrets().inNamespace("modelgate-system").withName("renew-tls").get();
+            assertEquals(renewed.servingCert(), new String(Base64.getDecoder().decode(s.getData().get("tls.crt")),
+                    StandardCharsets.UTF_8));
+        } finally {
+            client.secrets().inNamespace("modelgate-system").withName("renew-tls").delete();
+        }
     }
 }
