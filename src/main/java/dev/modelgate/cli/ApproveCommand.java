@@ -1,10 +1,15 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.api.v1alpha1.TrustedModelSpec;
 import dev.modelgate.integrity.Finding;
+import dev.modelgate.integrity.FindingKind;
 import dev.modelgate.integrity.IntegrityEngine;
 import dev.modelgate.integrity.IntegrityReport;
 import dev.modelgate.integrity.ManifestEntry;
+import dev.modelgate.integrity.ScanCheck;
+import dev.modelgate.scan.ScanReport;
+import dev.modelgate.scan.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +17,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +36,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "approve", mixinStandardHelpOptions = true,
         description = "Print a TrustedModel YAML for a model directory: every file's path, size and sha256, "
-                + "ready to commit to Git and apply.")
+                + "ready to commit to Git and apply. Every file is scanned on the same read pass: a file with a "
+                + "CRITICAL or HIGH finding is refused (exit 1) unless --allow-findings is given. The scan summary "
+                + "is recorded in the annotation " + ApproveCommand.SCAN_SUMMARY + ".")
 final class ApproveCommand implements Callable<Integer> {
 
     /** DNS-1123 subdomain: what Kubernetes accepts as an object name. */
     static final Pattern OBJECT_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     static final Pattern REVIEW_INTERVAL = Pattern.compile("^[1-9][0-9]*(h|d|w)$");
+    /** Annotation holding the verdict counts of the scan at approval, e.g. {@code 3 files: 1 suspicious, 2 benign}. */
+    static final String SCAN_SUMMARY = "modelgate.dev/scan-summary";
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The model directory, as reviewed.")
     Path dir;
@@ -59,6 +70,11 @@ final class ApproveCommand implements Callable<Integer> {
     @Option(names = "--reviewer", description = "Who reviewed the model (with --review-interval).")
     String reviewer;
 
+    @Option(names = "--allow-findings",
+            description = "Approve even files with CRITICAL or HIGH scan findings (after review): the TrustedModel "
+                    + "gets spec.scan.policy: warn, so the verifier reports the findings instead of failing the pod.")
+    boolean allowFindings;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the YAML to FILE instead of stdout.")
     Path output;
 
@@ -82,15 +98,23 @@ final class ApproveCommand implements Callable<Integer> {
         if (reviewInterval != null && !REVIEW_INTERVAL.matcher(reviewInterval).matches()) {
             throw new BadInputException("--review-interval '" + reviewInterval + "' is not a number followed by h, d or w");
         }
-        IntegrityReport report = new IntegrityEngine(engine.toOptions()).describe(dir);
+        ScanCheck scan = new ScanCheck(allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE);
+        IntegrityReport report = new IntegrityEngine(engine.toOptions().withChecks(List.of(scan))).describe(dir);
+        for (Finding w : report.warnings()) {
+            spec.commandLine().getErr().println("modelgate approve: WARN " + w.message());
+        }
         if (!report.ok()) {
             for (Finding f : report.findings()) {
                 spec.commandLine().getErr().println("modelgate approve: " + f.message());
             }
+            boolean scanned = report.findings().stream().anyMatch(f -> f.kind() == FindingKind.SCAN_FINDING);
             spec.commandLine().getErr().println("modelgate approve: refusing to approve " + dir
-                    + " until the problems above are fixed");
+                    + " until the problems above are fixed"
+                    + (scanned ? " (or, after review, approve the findings with --allow-findings)" : ""));
             return report.exitCode();
         }
+        Collection<ScanReport> scans = scan.reports().values();
+        boolean serious = scans.stream().anyMatch(r -> r.verdict() == Verdict.MALICIOUS);
         if (report.manifest().size() > TrustedModelSpec.MAX_FILES) {
             throw new BadInputException(dir + " holds " + report.manifest().size() + " files, more than the "
                     + TrustedModelSpec.MAX_FILES + " one TrustedModel may declare; approve its sub-folders as separate "
@@ -98,7 +122,7 @@ final class ApproveCommand implements Callable<Integer> {
         }
         String yaml = "# Approved with `modelgate approve` from " + dir.getFileName() + " on "
                 + LocalDate.now(ZoneOffset.UTC) + "; manifest " + report.manifest().digest() + "\n"
-                + ResourceYaml.write(trustedModel(report));
+                + ResourceYaml.write(trustedModel(report, scanSummary(scans), allowFindings && serious));
         if (output != null) {
             Files.writeString(output, yaml, StandardCharsets.UTF_8);
         } else {
@@ -108,12 +132,27 @@ final class ApproveCommand implements Callable<Integer> {
         return 0;
     }
 
-    Map<String, Object> trustedModel(IntegrityReport report) {
+    /**
+     * {@code <n> files: <count> <verdict>, ...}, verdicts worst first (malicious, invalid, suspicious, benign),
+     * zero counts left out: {@code 3 files: 3 benign}, {@code 1 file: 1 malicious}.
+     */
+    static String scanSummary(Collection<ScanReport> reports) {
+        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+        for (ScanReport r : reports) {
+            counts.merge(r.verdict(), 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        counts.forEach((v, n) -> parts.add(n + " " + v.label()));
+        return reports.size() + (reports.size() == 1 ? " file: " : " files: ") + String.join(", ", parts);
+    }
+
+    Map<String, Object> trustedModel(IntegrityReport report, String scanSummary, boolean findingsAllowed) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", name);
         if (namespace != null) {
             metadata.put("namespace", namespace);
         }
+        metadata.put("annotations", Map.of(SCAN_SUMMARY, scanSummary));
         List<Map<String, Object>> files = new ArrayList<>();
         for (ManifestEntry e : report.manifest().entries()) {
             Map<String, Object> f = new LinkedHashMap<>();
@@ -128,6 +167,9 @@ final class ApproveCommand implements Callable<Integer> {
         Map<String, Object> specMap = new LinkedHashMap<>();
         specMap.put("source", source);
         specMap.put("files", files);
+        if (findingsAllowed) {
+            specMap.put("scan", Map.of("policy", "warn")); // approved knowingly: the verifier reports, not refuses
+        }
         if (reviewInterval != null) {
             Map<String, Object> review = new LinkedHashMap<>();
             review.put("interval", reviewInterval);

@@ -1,5 +1,11 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.api.v1alpha1.ModelSource;
+import dev.modelgate.api.v1alpha1.ModelSourceSpec;
+import dev.modelgate.policy.PlanBuilder;
+import dev.modelgate.policy.PlanSettings;
+import dev.modelgate.policy.VerificationPlan;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -7,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -99,6 +107,20 @@ final class DemoCommand implements Callable<Integer> {
 
         step("7. Restored: verification passes again (JSON output, as the verifier writes it)");
         expect(cli("verify", models.toString(), "--model", yaml.toString(), "--json"), 0);
+
+        step("8. The verifier init-container: the plan the webhook embeds, checked by verify-pod");
+        // Also puts verify-pod's classes into the class-data sharing archive the build dumps from this demo.
+        ModelSource origin = new ModelSource();
+        origin.setMetadata(new ObjectMeta());
+        origin.getMetadata().setName("example-hub");
+        origin.setSpec(new ModelSourceSpec());
+        origin.getSpec().setUrls(List.of("https://models.example.com/tiny-sdxl"));
+        VerificationPlan plan = PlanBuilder.build(TrustedModelFiles.read(List.of(yaml)), Map.of("example-hub", origin),
+                PlanSettings.defaults().withRoot(models.toString()));
+        Path planFile = work.resolve("plan.json");
+        Files.writeString(planFile, plan.toJson(), StandardCharsets.UTF_8);
+        expect(cli("verify-pod", "--plan-file", planFile.toString(), "--plan-sha256", plan.sha256(),
+                "--termination-log", work.resolve("termination-log").toString()), 0);
     }
 
     private record Run(int exitCode, String out, String err) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 HashCommand.class,
                 ApproveCommand.class,
                 VerifyCommand.class,
+                VerifyPodCommand.class,
                 CheckCommand.class,
                 KeygenCommand.class,
                 SignCommand.class,

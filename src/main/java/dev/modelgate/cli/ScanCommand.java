@@ -42,6 +42,10 @@ final class ScanCommand implements Callable<Integer> {
             + "and archive members, and a summary.")
     boolean json;
 
+    @Option(names = "--sarif", description = "A SARIF 2.1.0 log instead of text, for code-scanning dashboards "
+            + "(one result per finding; the exit code is the same).")
+    boolean sarif;
+
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "HIGH",
             description = "Lowest severity that makes the exit code 1: CRITICAL, HIGH, MEDIUM or LOW (default: ${DEFAULT-VALUE}).")
     Severity failOn;
@@ -51,16 +55,24 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (json && sarif) {
+            throw new BadInputException("--json and --sarif are two output formats: choose one");
+        }
         ModelScanner scanner = new ModelScanner();
         List<ScanReport> reports = new ArrayList<>();
+        List<Path> scanned = new ArrayList<>();
         for (Path p : paths) {
             for (Path f : files(p)) {
                 reports.add(scanner.scanFile(f));
+                scanned.add(f);
             }
         }
         int code = exitCode(reports, failOn);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (sarif) {
+            out.println(Json.pretty(ScanSarif.log(reports, scanned,
+                    ModelScanner.class.getPackage().getImplementationVersion())));
+        } else if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             List<Object> files = new ArrayList<>();
             for (ScanReport r : reports) {

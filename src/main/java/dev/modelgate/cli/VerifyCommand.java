@@ -1,5 +1,7 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.api.v1alpha1.ModelFile;
+import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.integrity.FileResult;
 import dev.modelgate.integrity.Finding;
@@ -7,10 +9,12 @@ import dev.modelgate.integrity.IntegrityEngine;
 import dev.modelgate.integrity.IntegrityReport;
 import dev.modelgate.integrity.Manifest;
 import dev.modelgate.integrity.Outcome;
+import dev.modelgate.integrity.ScanCheck;
 import dev.modelgate.policy.ModelManifests;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +28,9 @@ import picocli.CommandLine.Spec;
 /** {@code modelgate verify DIR --model tm.yaml}: proves a directory holds exactly the approved files. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check a model directory against one or more TrustedModel YAML files: every declared file "
-                + "present with its size and sha256, and (strict mode, the default) nothing else. With --key: check "
+                + "present with its size and sha256, and (strict mode, the default) nothing else; every file is also "
+                + "scanned on the same read pass (a CRITICAL or HIGH finding fails under scan policy enforce). "
+                + "With --key: check "
                 + "DIR against its OpenSSF Model Signing bundle instead (exit 0 valid, 1 invalid, 2 bad input).")
 final class VerifyCommand implements Callable<Integer> {
 
@@ -53,6 +59,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "One JSON line per file and a summary line, instead of text.")
     boolean json;
+
+    @Option(names = "--scan", paramLabel = "POLICY",
+            description = "Scan policy for every file: enforce (a CRITICAL or HIGH finding fails), warn (reported "
+                    + "only) or off. Default: each TrustedModel's spec.scan.policy, enforce when unset.")
+    ScanPolicy scan;
 
     @Mixin
     EngineOptionsMixin engine;
@@ -91,13 +102,32 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        IntegrityReport report = new IntegrityEngine(engine.toOptions().withStrict(!lenient)).verify(dir, manifest);
+        ScanCheck scanCheck = new ScanCheck(scanPolicies(declared));
+        IntegrityReport report = new IntegrityEngine(engine.toOptions().withStrict(!lenient)
+                .withChecks(List.of(scanCheck))).verify(dir, manifest);
         if (json) {
             printJson(report, manifest, names);
         } else {
             printText(report, manifest, names);
         }
         return report.exitCode();
+    }
+
+    /** The scan policy of each declared path: --scan, else its model's spec.scan.policy (null = enforce). */
+    private java.util.function.Function<String, ScanPolicy> scanPolicies(List<TrustedModel> declared) {
+        if (scan != null) {
+            return path -> scan;
+        }
+        Map<String, ScanPolicy> byPath = new HashMap<>();
+        for (TrustedModel tm : declared) {
+            ScanPolicy p = tm.getSpec().getScan() == null ? null : tm.getSpec().getScan().getPolicy();
+            for (ModelFile f : tm.getSpec().getFiles()) {
+                if (p != null) {
+                    byPath.put(f.getPath(), p);
+                }
+            }
+        }
+        return byPath::get;
     }
 
     private int refuseRevoked(String message, List<String> names) {
@@ -120,9 +150,18 @@ final class VerifyCommand implements Callable<Integer> {
             out.println(Json.fileLine(f));
             failed += f.ok() ? 0 : 1;
         }
+        List<Map<String, Object>> warnings = new ArrayList<>();
+        for (Finding w : report.warnings()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("path", w.path());
+            line.put("kind", w.kind().id());
+            line.put("reason", w.message());
+            warnings.add(line);
+        }
         Map<String, Object> s = summary(report.ok() ? "ok" : "failed", report.exitCode(), names);
         s.put("files", manifest.size());
         s.put("failed", failed);
+        s.put("warnings", warnings);
         s.put("bytes", report.bytesHashed());
         s.put("ms", report.millis());
         s.put("manifestDigest", manifest.digest());
@@ -145,6 +184,10 @@ final class VerifyCommand implements Callable<Integer> {
     private void printText(IntegrityReport report, Manifest manifest, List<String> names) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        for (Finding w : report.warnings()) {
+            err.println("WARN " + w.message());
+        }
+        err.flush();
         if (report.ok()) {
             out.printf("verified %s: %d files, %s bytes, manifest %s (%d ms)%n", dir, manifest.size(),
                     report.bytesHashed(), manifest.digest(), report.millis());

@@ -15,6 +15,14 @@ public interface ContentCheck {
     /** Starts reading {@code path} (relative) of {@code size} bytes; return null to skip this file. */
     Session open(String path, long size);
 
+    /**
+     * As {@link #open(String, long)}, with the file itself: a check that needs a few bytes the pass has moved
+     * beyond (a scanner reading an archive's directory again) may read them from {@code content}.
+     */
+    default Session open(String path, java.nio.file.Path content, long size) {
+        return open(path, size);
+    }
+
     interface Session {
         void update(byte[] buffer, int offset, int length);
 

@@ -48,7 +48,7 @@ public final class FileHasher {
         MessageDigest md = Sha256.newDigest();
         List<ContentCheck.Session> sessions = new ArrayList<>(checks.size());
         for (ContentCheck c : checks) {
-            ContentCheck.Session s = c.open(relPath, expectedSize);
+            ContentCheck.Session s = c.open(relPath, content, expectedSize);
             if (s != null) {
                 sessions.add(s);
             }

@@ -28,6 +28,10 @@ public enum FindingKind {
     CHANGED_DURING_READ(Outcome.VERIFICATION_FAILED),
     /** A content check (signature, scan) refused the file. */
     CONTENT_CHECK(Outcome.VERIFICATION_FAILED),
+    /** The scanner found a CRITICAL or HIGH payload (or could not scan the file) under scan policy enforce. */
+    SCAN_FINDING(Outcome.VERIFICATION_FAILED),
+    /** A scan finding reported without failing: policy warn, or a MEDIUM finding or unparseable file. */
+    SCAN_WARNING(Outcome.OK),
     /** A file or directory could not be read. */
     UNREADABLE(Outcome.IO_FAILURE),
     /** The model root itself is missing, not a directory, or empty when files were expected. */

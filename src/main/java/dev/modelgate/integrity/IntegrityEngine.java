@@ -27,10 +27,12 @@ public final class IntegrityEngine {
 
     private final EngineOptions options;
     private final FileHasher hasher;
+    private final List<ContentCheck> checks;
 
     public IntegrityEngine(EngineOptions options) {
         this.options = options;
         this.hasher = new FileHasher(options.bufferSize());
+        this.checks = options.effectiveChecks();
     }
 
     public IntegrityEngine() {
@@ -52,6 +54,7 @@ public final class IntegrityEngine {
             results.put(f.path(), failed(f, -1, null, 0));
         }
         List<ManifestEntry> entries = new ArrayList<>();
+        List<Finding> warnings = new ArrayList<>();
         long[] bytes = {0};
         runAll(new ArrayList<>(tree.files().values()), entry -> {
             HashJob job = hashOne(entry, Long.MAX_VALUE);
@@ -59,6 +62,7 @@ public final class IntegrityEngine {
         }, job -> {
             bytes[0] += job.bytes;
             findings.addAll(job.findings);
+            warnings.addAll(job.warnings);
             if (job.hashed != null) {
                 entries.add(new ManifestEntry(job.entry.path(), job.hashed.sha256(), job.hashed.bytes()));
             }
@@ -68,7 +72,7 @@ public final class IntegrityEngine {
             findings.add(new Finding(FindingKind.BAD_ROOT, "", root + ": contains no files"));
         }
         return new IntegrityReport(tree.root().toString(), new ArrayList<>(results.values()), sortFindings(findings),
-                Manifest.of(entries), bytes[0], elapsed(start));
+                Manifest.of(entries), bytes[0], elapsed(start), sortFindings(warnings));
     }
 
     /** Checks that {@code root} holds exactly {@code expected}: every file present, intact, and (strict) nothing else. */
@@ -217,13 +221,15 @@ public final class IntegrityEngine {
         }
 
         List<ManifestEntry> seen = new ArrayList<>();
+        List<Finding> warnings = new ArrayList<>();
         for (HashJob job : hashed.values()) {
+            warnings.addAll(job.warnings);
             if (job.hashed != null && job.hashed.bytes() == job.entry.size()) {
                 seen.add(new ManifestEntry(job.entry.path(), job.hashed.sha256(), job.hashed.bytes()));
             }
         }
         return new IntegrityReport(tree.root().toString(), new ArrayList<>(results.values()), sortFindings(findings),
-                Manifest.of(seen), bytes[0], elapsed(start));
+                Manifest.of(seen), bytes[0], elapsed(start), sortFindings(warnings));
     }
 
     // ---- internals ----
@@ -233,12 +239,17 @@ public final class IntegrityEngine {
         final ModelTree.Entry entry;
         final FileHasher.Hashed hashed;
         final List<Finding> findings;
+        /** Check findings that do not fail the file (their kind's outcome is OK). */
+        final List<Finding> warnings = new ArrayList<>();
         final long bytes;
 
-        HashJob(ModelTree.Entry entry, FileHasher.Hashed hashed, List<Finding> findings) {
+        HashJob(ModelTree.Entry entry, FileHasher.Hashed hashed, List<Finding> all) {
             this.entry = entry;
             this.hashed = hashed;
-            this.findings = findings;
+            this.findings = new ArrayList<>();
+            for (Finding f : all) {
+                (f.outcome() == Outcome.OK ? warnings : findings).add(f);
+            }
             this.bytes = hashed == null ? 0 : hashed.bytes();
         }
 
@@ -256,7 +267,7 @@ public final class IntegrityEngine {
 
     private HashJob hashOne(ModelTree.Entry entry, long limit) {
         try {
-            FileHasher.Hashed h = hasher.hash(entry.path(), entry.content(), entry.size(), limit, options.checks());
+            FileHasher.Hashed h = hasher.hash(entry.path(), entry.content(), entry.size(), limit, checks);
             return new HashJob(entry, h, h.checkFindings());
         } catch (FileHasher.FileChangedException e) {
             return new HashJob(entry, null, List.of(new Finding(FindingKind.CHANGED_DURING_READ, entry.path(),

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * Everything one engine run found, as data for JSON output and for later callers (verifier, webhook
  * feedback). {@link #manifest()} is what the directory holds (the files that could be hashed).
+ * {@link #warnings()} are reported but do not fail the run (scan findings under policy warn, MEDIUM ones).
  */
 public record IntegrityReport(
         String root,
@@ -13,11 +14,18 @@ public record IntegrityReport(
         List<Finding> findings,
         Manifest manifest,
         long bytesHashed,
-        long millis) {
+        long millis,
+        List<Finding> warnings) {
 
     public IntegrityReport {
         files = List.copyOf(files);
         findings = List.copyOf(findings);
+        warnings = List.copyOf(warnings);
+    }
+
+    public IntegrityReport(String root, List<FileResult> files, List<Finding> findings, Manifest manifest,
+                           long bytesHashed, long millis) {
+        this(root, files, findings, manifest, bytesHashed, millis, List.of());
     }
 
     public Outcome outcome() {

@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * back with {@link #fromJson(String)}.
  *
  * <p>{@link #toJson()} is canonical: properties in a fixed order, every property written (absent values as
- * {@code null}), source names sorted, no whitespace, UTF-8. Equal plans give equal bytes, so the digest in the
+ * {@code null}), source names sorted, no whitespace, pure ASCII (non-ASCII characters as JSON escapes). Equal plans give equal bytes, so the digest in the
  * annotation pins the exact plan the validating webhook approved.
  */
 public record VerificationPlan(String apiVersion, String volume, String root, boolean strict, List<String> ignore,
@@ -161,7 +161,10 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
 
     // ---- canonical form ----
 
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    // Non-ASCII characters are written as JSON escapes (backslash-u): the plan travels in an environment
+    // variable, and a JVM under the POSIX locale decodes the environment as ASCII, which would break the digest.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     /** The canonical bytes (UTF-8). */
     public byte[] toJsonBytes() {

@@ -49,6 +49,10 @@ public final class ModelScanner {
         this.limits = limits;
     }
 
+    public ScanLimits limits() {
+        return limits;
+    }
+
     /** Scans one file; an unreadable file is reported as {@code invalid}, never thrown. */
     public ScanReport scanFile(Path path) {
         String name = path.toString();

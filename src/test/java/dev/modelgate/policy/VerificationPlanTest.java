@@ -89,7 +89,10 @@ class VerificationPlanTest {
     void nonAsciiSurvivesTheRoundTrip() {
         TrustedModel tm = model("comfyui", "lora", "stability-ai", file("loras/stíl €.safetensors", SHA_A, 1, null));
         VerificationPlan p = PlanBuilder.build(List.of(tm), sources(), PlanSettings.defaults());
-        assertTrue(new String(p.toJsonBytes(), StandardCharsets.UTF_8).contains("stíl €"));
+        String json = new String(p.toJsonBytes(), StandardCharsets.UTF_8);
+        assertTrue(json.contains("st\\u00EDl \\u20AC"), json);
+        assertTrue(json.chars().allMatch(c -> c < 128), "the plan is pure ASCII");
+        assertEquals("loras/stíl €.safetensors", VerificationPlan.fromJson(json).models().get(0).files().get(0).path());
         assertEquals(p.sha256(), VerificationPlan.fromJson(p.toJson()).sha256());
     }
 

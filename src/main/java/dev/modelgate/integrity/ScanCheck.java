@@ -1,0 +1,158 @@
+package dev.modelgate.integrity;
+
+import dev.modelgate.api.v1alpha1.ScanPolicy;
+import dev.modelgate.scan.ModelScanner;
+import dev.modelgate.scan.ScanFinding;
+import dev.modelgate.scan.ScanReport;
+import dev.modelgate.scan.Severity;
+import dev.modelgate.scan.StreamingScan;
+import dev.modelgate.scan.Verdict;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The model scanner as a {@link ContentCheck}: it scans each file from the bytes of the hashing pass
+ * ({@link StreamingScan}) and turns what it finds into engine findings. Under {@code ENFORCE} a CRITICAL or HIGH
+ * finding, or a file that could not be scanned at all, is a {@link FindingKind#SCAN_FINDING} and fails the file
+ * even when its hash matches; under {@code WARN} the same findings are {@link FindingKind#SCAN_WARNING}s.
+ * MEDIUM findings and files the scanner could not parse are warnings under both.
+ */
+public final class ScanCheck implements ContentCheck {
+
+    private final Function<String, ScanPolicy> policyByPath;
+    private final ModelScanner scanner;
+    private final Map<String, ScanReport> reports = new ConcurrentSkipListMap<>(Manifest.PATH_ORDER);
+    private final AtomicLong kept = new AtomicLong();
+    private final AtomicLong reread = new AtomicLong();
+
+    public ScanCheck(ScanPolicy policy) {
+        this(path -> policy);
+    }
+
+    /** A policy per relative path (each file takes its model's {@code spec.scan.policy}); null means enforce. */
+    public ScanCheck(Function<String, ScanPolicy> policyByPath) {
+        this(policyByPath, new ModelScanner());
+    }
+
+    public ScanCheck(Function<String, ScanPolicy> policyByPath, ModelScanner scanner) {
+        this.policyByPath = policyByPath;
+        this.scanner = scanner;
+    }
+
+    @Override
+    public String name() {
+        return "scan";
+    }
+
+    @Override
+    public Session open(String path, long size) {
+        return open(path, null, size);
+    }
+
+    @Override
+    public Session open(String path, Path content, long size) {
+        ScanPolicy policy = policyByPath.apply(path);
+        ScanPolicy p = policy == null ? ScanPolicy.ENFORCE : policy;
+        if (p == ScanPolicy.OFF) {
+            return null;
+        }
+        StreamingScan scan = new StreamingScan(scanner, path, content, size);
+        return new Session() {
+            @Override
+            public void update(byte[] buffer, int offset, int length) {
+                scan.update(buffer, offset, length);
+            }
+
+            @Override
+            public List<Finding> finish(String sha256) {
+                StreamingScan.Result r = scan.finish();
+                reports.put(path, r.report());
+                kept.addAndGet(r.bytesKept());
+                reread.addAndGet(r.bytesReread());
+                return findings(path, r, p);
+            }
+        };
+    }
+
+    /** Every file scanned so far, by relative path. */
+    public Map<String, ScanReport> reports() {
+        return Map.copyOf(reports);
+    }
+
+    /** Bytes copied from the hashing pass for the scanner, over all files. */
+    public long bytesKept() {
+        return kept.get();
+    }
+
+    /** Bytes read a second time because the pass did not keep them (0 for ordinary models). */
+    public long bytesReread() {
+        return reread.get();
+    }
+
+    static List<Finding> findings(String path, StreamingScan.Result r, ScanPolicy policy) {
+        FindingKind serious = policy == ScanPolicy.ENFORCE ? FindingKind.SCAN_FINDING : FindingKind.SCAN_WARNING;
+        List<Finding> out = new ArrayList<>();
+        if (r.failure() != null) {
+            out.add(new Finding(serious, path, path + ": could not be scanned (" + r.failure() + "); a file that "
+                    + "cannot be judged is refused: make it readable and verify again", null, "unscanned"));
+            return out;
+        }
+        List<Located> all = new ArrayList<>();
+        collect(r.report(), all);
+        all.sort((a, b) -> a.finding.severity().compareTo(b.finding.severity()));
+        for (Located l : all) {
+            if (l.finding.severity().atLeast(Severity.HIGH)) {
+                out.add(new Finding(serious, path, path + ": the scan found " + describe(path, l)
+                        + "; loading this file can run code: remove it or replace it with a safetensors export",
+                        null, l.finding.severity().name()));
+            }
+        }
+        if (out.isEmpty() && r.report().verdict() == Verdict.SUSPICIOUS) {
+            out.add(new Finding(FindingKind.SCAN_WARNING, path, path + ": the scan found " + describe(path, all.get(0))
+                    + "; check where the file comes from", null, Severity.MEDIUM.name()));
+        } else if (out.isEmpty() && r.report().verdict() == Verdict.INVALID) {
+            out.add(new Finding(FindingKind.SCAN_WARNING, path, path + ": the scanner could not parse it as "
+                    + r.report().format() + " (" + firstError(r.report()) + "); its loader will likely refuse it too",
+                    null, Verdict.INVALID.label()));
+        }
+        return out;
+    }
+
+    private record Located(String unit, ScanFinding finding) {
+    }
+
+    private static void collect(ScanReport unit, List<Located> into) {
+        for (ScanFinding f : unit.findings()) {
+            into.add(new Located(unit.name(), f));
+        }
+        for (ScanReport m : unit.members()) {
+            collect(m, into);
+        }
+    }
+
+    private static String firstError(ScanReport unit) {
+        if (unit.error() != null) {
+            return unit.error();
+        }
+        for (ScanReport m : unit.members()) {
+            String e = firstError(m);
+            if (e != null) {
+                return e;
+            }
+        }
+        return "unknown error";
+    }
+
+    /** "CRITICAL os.system in member archive/data.pkl (reason)". */
+    private static String describe(String path, Located l) {
+        ScanFinding f = l.finding;
+        String where = l.unit.equals(path) ? "" : " in member " + l.unit.substring(Math.min(l.unit.length(),
+                path.length() + 1));
+        return f.severity() + (f.global() == null ? "" : " " + f.global()) + where + " (" + f.reason() + ")";
+    }
+}

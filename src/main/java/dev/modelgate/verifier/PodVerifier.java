@@ -1,0 +1,393 @@
+package dev.modelgate.verifier;
+
+import dev.modelgate.api.v1alpha1.ScanPolicy;
+import dev.modelgate.api.v1alpha1.SigningKey;
+import dev.modelgate.integrity.EngineOptions;
+import dev.modelgate.integrity.FileResult;
+import dev.modelgate.integrity.Finding;
+import dev.modelgate.integrity.FindingKind;
+import dev.modelgate.integrity.IgnoreRules;
+import dev.modelgate.integrity.IntegrityEngine;
+import dev.modelgate.integrity.IntegrityReport;
+import dev.modelgate.integrity.Manifest;
+import dev.modelgate.integrity.ManifestEntry;
+import dev.modelgate.integrity.Outcome;
+import dev.modelgate.policy.VerificationPlan;
+import dev.modelgate.scan.Verdict;
+import dev.modelgate.signing.IgnorePolicy;
+import dev.modelgate.signing.KeyTrust;
+import dev.modelgate.signing.KeyVerifier;
+import dev.modelgate.signing.OmsException;
+import dev.modelgate.signing.SignatureVerification;
+import dev.modelgate.signing.TrustedKey;
+import dev.modelgate.verifier.download.DownloadException;
+import dev.modelgate.verifier.download.DownloadSettings;
+import dev.modelgate.verifier.download.SecureDownloader;
+import dev.modelgate.verifier.download.SourceTls;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Proves a model volume against a {@link VerificationPlan}, in this order: download declared files that are
+ * missing and have a url; verify every declared file (size, sha256, kind of file, links) and, in strict mode,
+ * that nothing else lies on the volume; verify signature bundles; scan the verified files. Plain Java: it runs
+ * in the init-container without any framework.
+ *
+ * <p>Fail closed: every step that cannot decide is a failure with a reason, never a pass.
+ */
+public final class PodVerifier {
+
+    private final EngineOptions engine;
+    private final DownloadSettings downloads;
+    private final Clock clock;
+    private final ContentScan scanner;
+
+    public PodVerifier(EngineOptions engine, DownloadSettings downloads, Clock clock, ContentScan scanner) {
+        this.engine = engine;
+        this.downloads = downloads;
+        this.clock = clock;
+        this.scanner = scanner;
+    }
+
+    public PodVerifier() {
+        this(EngineOptions.defaults(), DownloadSettings.defaults(), Clock.systemUTC(), new ContentScan());
+    }
+
+    /** One declared path: its entry, its url (from the first model that gives one), its models. */
+    private record Declared(ManifestEntry entry, String url, VerificationPlan.Model model) {
+    }
+
+    public PodReport verify(VerificationPlan plan, Path root) {
+        long start = System.nanoTime();
+        if (!Files.isDirectory(root)) {
+            return PodReport.refused(ReasonCode.BadPlan, "the model volume '" + plan.volume() + "' is not mounted at "
+                    + root + "; the verifier needs it there (plan root)", millis(start));
+        }
+        Manifest manifest = plan.manifest();
+        Map<String, Declared> declared = new LinkedHashMap<>();
+        Map<String, ScanPolicy> scanPolicy = new HashMap<>();
+        for (VerificationPlan.Model m : plan.models()) {
+            for (VerificationPlan.PlanFile f : m.files()) {
+                Declared d = declared.get(f.path());
+                if (d == null || (d.url() == null && f.url() != null)) {
+                    declared.put(f.path(), new Declared(manifest.get(f.path()).orElseThrow(), f.url(), m));
+                }
+                scanPolicy.merge(f.path(), m.scanPolicy(), PodVerifier::stricter);
+            }
+        }
+
+        // 1. Downloads of missing files that say where from.
+        Map<String, VerifierEvent> downloadEvents = new TreeMap<>(Manifest.PATH_ORDER);
+        Map<String, VerifierEvent> downloadFailures = new HashMap<>();
+        long downloaded = download(plan, root, declared, downloadEvents, downloadFailures);
+
+        // 2. Every file: one read pass each, in parallel.
+        Set<String> bundles = new HashSet<>();
+        for (VerificationPlan.Model m : plan.models()) {
+            if (m.signature() != null) {
+                bundles.add(m.signature().bundlePath());
+            }
+        }
+        EngineOptions options = engine.withStrict(plan.strict()).withIgnore(new IgnoreRules(plan.ignore()));
+        IntegrityReport report = new IntegrityEngine(options).verify(root, manifest);
+        Map<String, VerifierEvent> fileEvents = new TreeMap<>(Manifest.PATH_ORDER);
+        Set<String> verified = new HashSet<>();
+        for (FileResult r : report.files()) {
+            if (bundles.contains(r.path()) && FindingKind.EXTRA.id().equals(r.result())) {
+                continue; // a declared signature bundle is part of the model, not a stray
+            }
+            VerifierEvent failedDownload = downloadFailures.get(r.path());
+            if (failedDownload != null && FindingKind.MISSING.id().equals(r.result())) {
+                fileEvents.put(r.path(), new VerifierEvent("file", r.path(), failedDownload.result(),
+                        failedDownload.code(), failedDownload.reason(), 0L, 0L, null, null, null, null));
+                continue;
+            }
+            ReasonCode code = r.ok() ? null : codeOf(report, r);
+            if (r.ok()) {
+                verified.add(r.path());
+            }
+            fileEvents.put(r.path(), new VerifierEvent("file", r.path(), r.result(), code, r.reason(),
+                    Math.max(r.size(), 0), r.millis(), r.sha256(), null, null, null));
+        }
+        for (Finding f : report.findings()) {
+            if (f.kind() == FindingKind.BAD_ROOT) {
+                return PodReport.refused(ReasonCode.BadPlan, f.message(), millis(start));
+            }
+        }
+
+        // 3. Scans of verified files (seam: a second, partial read until the scanner shares the hashing pass).
+        scan(root, verified, scanPolicy, fileEvents);
+
+        // 4. Signatures, once the files are proven (the signature check reads the signed folder again).
+        List<VerifierEvent> signatureEvents = new ArrayList<>();
+        boolean filesOk = fileEvents.values().stream().noneMatch(VerifierEvent::failed)
+                && downloadFailures.isEmpty();
+        for (VerificationPlan.Model m : plan.models()) {
+            if (m.signature() != null) {
+                signatureEvents.add(signature(plan, m, root, filesOk));
+            }
+        }
+
+        List<VerifierEvent> events = new ArrayList<>();
+        events.addAll(downloadEvents.values());
+        events.addAll(fileEvents.values());
+        events.addAll(signatureEvents);
+        return verdict(events, manifest.size(), report.bytesHashed(), downloaded, millis(start), plan);
+    }
+
+    private long download(VerificationPlan plan, Path root, Map<String, Declared> declared,
+            Map<String, VerifierEvent> events, Map<String, VerifierEvent> failures) {
+        List<Declared> wanted = new ArrayList<>();
+        for (Declared d : declared.values()) {
+            if (d.url() != null && !Files.exists(root.resolve(d.entry().path()), LinkOption.NOFOLLOW_LINKS)) {
+                wanted.add(d);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return 0;
+        }
+        Map<String, SSLSocketFactory> tls = new HashMap<>();
+        Map<String, DownloadException> badTls = new HashMap<>();
+        for (Declared d : wanted) {
+            String source = d.model().source();
+            if (!tls.containsKey(source) && !badTls.containsKey(source)) {
+                try {
+                    tls.put(source, SourceTls.socketFactory(source, plan.sources().get(source).caBundle()));
+                } catch (DownloadException e) {
+                    badTls.put(source, e);
+                }
+            }
+        }
+        SecureDownloader downloader = new SecureDownloader(downloads);
+        List<Callable<VerifierEvent>> jobs = new ArrayList<>();
+        for (Declared d : wanted) {
+            jobs.add(() -> {
+                String source = d.model().source();
+                ManifestEntry e = d.entry();
+                try {
+                    if (badTls.containsKey(source)) {
+                        throw badTls.get(source);
+                    }
+                    VerificationPlan.Source s = plan.sources().get(source);
+                    SecureDownloader.Downloaded got = downloader.download(new SecureDownloader.Request(d.url(),
+                            s.urls(), tls.get(source), s.caBundle() != null, root, e.path(), e.size(), e.sha256()));
+                    return new VerifierEvent("download", e.path(), "ok", null, null, got.bytes(), got.millis(),
+                            e.sha256(), null, d.url(), null);
+                } catch (DownloadException x) {
+                    return new VerifierEvent("download", e.path(), kebab(x.code()), x.code(), x.getMessage(), null,
+                            null, null, null, d.url(), null);
+                }
+            });
+        }
+        long bytes = 0;
+        for (VerifierEvent ev : runAll(jobs, Math.min(4, jobs.size()))) {
+            events.put(ev.path(), ev);
+            if (ev.failed()) {
+                failures.put(ev.path(), ev);
+            } else {
+                bytes += ev.bytes();
+            }
+        }
+        return bytes;
+    }
+
+    private void scan(Path root, Set<String> verified, Map<String, ScanPolicy> policies,
+            Map<String, VerifierEvent> fileEvents) {
+        List<Callable<VerifierEvent>> jobs = new ArrayList<>();
+        for (String path : verified) {
+            ScanPolicy policy = policies.get(path);
+            if (policy == null || policy == ScanPolicy.OFF) {
+                continue;
+            }
+            VerifierEvent ev = fileEvents.get(path);
+            jobs.add(() -> {
+                ContentScan.Result r = scanner.scan(root.resolve(path));
+                boolean bad = r.verdict() == Verdict.MALICIOUS || r.verdict() == Verdict.INVALID;
+                if (!bad) {
+                    return withScan(ev, r.verdict(), ev.result(), ev.code(), ev.reason());
+                }
+                String sentence = path + ": scan verdict " + r.verdict().label()
+                        + (r.summary() == null ? "" : " (" + r.summary() + ")");
+                if (policy == ScanPolicy.WARN) {
+                    return withScan(ev, r.verdict(), "warn", ReasonCode.ScanFinding,
+                            sentence + "; reported only, the model's scan policy is warn");
+                }
+                return withScan(ev, r.verdict(), "scan-finding", ReasonCode.ScanFinding, sentence
+                        + "; the model's scan policy is enforce: remove the file, or review it and set "
+                        + "spec.scan.policy");
+            });
+        }
+        for (VerifierEvent ev : runAll(jobs, engine.threads())) {
+            fileEvents.put(ev.path(), ev);
+        }
+    }
+
+    private static VerifierEvent withScan(VerifierEvent ev, Verdict verdict, String result, ReasonCode code,
+            String reason) {
+        return new VerifierEvent(ev.event(), ev.path(), result, code, reason, ev.bytes(), ev.ms(), ev.sha256(),
+                verdict.label(), ev.url(), ev.model());
+    }
+
+    private VerifierEvent signature(VerificationPlan plan, VerificationPlan.Model m, Path root, boolean filesOk) {
+        String bundlePath = m.signature().bundlePath();
+        String who = "model " + m.qualifiedName();
+        Path bundle = root.resolve(bundlePath);
+        if (!Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
+            if (!m.signature().required()) {
+                return sig(bundlePath, m, "absent", null, who + " declares no bundle at " + bundlePath
+                        + " and its source does not require one");
+            }
+            return sig(bundlePath, m, "missing", ReasonCode.BadSignature, who + " must be signed (source "
+                    + m.source() + " requires it), but there is no signature bundle at " + bundlePath
+                    + "; sign the model and put the bundle there");
+        }
+        if (!filesOk) {
+            return sig(bundlePath, m, "not-checked", null, who + ": the signature was not checked because the files "
+                    + "did not verify");
+        }
+        VerificationPlan.Source source = plan.sourceOf(m);
+        if (source.keys().isEmpty()) {
+            String forms = source.certificates() != null && source.keyless() != null ? "certificate-chain and keyless"
+                    : source.certificates() != null ? "certificate-chain" : source.keyless() != null ? "keyless" : null;
+            String why = forms == null ? "source " + m.source() + " lists no signing keys"
+                    : "source " + m.source() + " trusts only " + forms + " signatures, which this verifier does not "
+                            + "support yet";
+            return sig(bundlePath, m, "bad-signature", ReasonCode.BadSignature, who + ": " + why
+                    + "; add the signer's public key to the source's spec.signing.keys");
+        }
+        // OMS signs a folder: the bundle's folder. Every file of the model must lie in it, or it is unsigned.
+        String folder = bundlePath.contains("/") ? bundlePath.substring(0, bundlePath.lastIndexOf('/')) : "";
+        for (VerificationPlan.PlanFile f : m.files()) {
+            if (!folder.isEmpty() && !f.path().startsWith(folder + "/")) {
+                return sig(bundlePath, m, "bad-signature", ReasonCode.BadSignature, who + ": " + f.path()
+                        + " lies outside " + folder + "/, the folder the bundle " + bundlePath + " signs; keep the "
+                        + "bundle in the model's top folder");
+            }
+        }
+        List<TrustedKey> keys = new ArrayList<>();
+        try {
+            for (VerificationPlan.Key k : source.keys()) {
+                SigningKey api = new SigningKey(k.name(), k.publicKey());
+                api.setNotBefore(k.notBefore());
+                api.setNotAfter(k.notAfter());
+                api.setRevoked(k.revoked());
+                api.setReason(k.reason());
+                keys.add(TrustedKey.fromApi(api));
+            }
+        } catch (OmsException e) {
+            return sig(bundlePath, m, "bad-plan", ReasonCode.BadPlan, "source " + m.source() + ": " + e.getMessage());
+        }
+        Path signedFolder = folder.isEmpty() ? root : root.resolve(folder);
+        SignatureVerification v = new KeyVerifier(new KeyTrust(keys, clock), IgnorePolicy.honourSigner(List.of()),
+                engine.withIgnore(new IgnoreRules(plan.ignore()))).verify(signedFolder, bundle);
+        if (v.ok()) {
+            return sig(bundlePath, m, "ok", null, who + ": " + v.message());
+        }
+        ReasonCode code = v.outcome() == Outcome.IO_FAILURE ? ReasonCode.IoFailure : ReasonCode.BadSignature;
+        return sig(bundlePath, m, "bad-signature", code, who + ": " + v.message());
+    }
+
+    private static VerifierEvent sig(String path, VerificationPlan.Model m, String result, ReasonCode code,
+            String reason) {
+        return new VerifierEvent("signature", path, result, code, reason, null, null, null, null, null,
+                m.qualifiedName());
+    }
+
+    /** The verdict: the deciding outcome (bad input, then verification failure, then I/O) and its first reason. */
+    private static PodReport verdict(List<VerifierEvent> events, int files, long bytes, long downloaded, long ms,
+            VerificationPlan plan) {
+        Outcome outcome = Outcome.OK;
+        int failures = 0;
+        for (VerifierEvent e : events) {
+            if (e.failed()) {
+                failures++;
+                outcome = outcome.and(e.code().outcome());
+            }
+        }
+        if (outcome == Outcome.OK) {
+            int models = plan.models().size();
+            return new PodReport(events, ReasonCode.Verified, files + " file" + (files == 1 ? "" : "s") + " of "
+                    + models + " model" + (models == 1 ? "" : "s") + " verified (" + bytes + " bytes hashed"
+                    + (downloaded > 0 ? ", " + downloaded + " downloaded" : "") + ")", 0, files, bytes, downloaded,
+                    ms);
+        }
+        for (VerifierEvent e : events) {
+            if (e.failed() && e.code().outcome() == outcome) {
+                return new PodReport(events, e.code(), e.reason(), failures, files, bytes, downloaded, ms);
+            }
+        }
+        throw new IllegalStateException("no failing event for outcome " + outcome);
+    }
+
+    private static ReasonCode codeOf(IntegrityReport report, FileResult r) {
+        for (Finding f : report.findings()) {
+            if (f.path().equals(r.path()) && f.kind().id().equals(r.result())) {
+                return ReasonCode.of(f.kind());
+            }
+        }
+        for (FindingKind k : FindingKind.values()) {
+            if (k.id().equals(r.result())) {
+                return ReasonCode.of(k);
+            }
+        }
+        return ReasonCode.DigestMismatch;
+    }
+
+    static String kebab(ReasonCode code) {
+        return code.name().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static ScanPolicy stricter(ScanPolicy a, ScanPolicy b) {
+        return a.ordinal() <= b.ordinal() ? a : b; // ENFORCE, WARN, OFF
+    }
+
+    private static <T> List<T> runAll(List<Callable<T>> jobs, int threads) {
+        List<T> out = new ArrayList<>();
+        if (jobs.isEmpty()) {
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, jobs.size())), r -> {
+            Thread t = new Thread(r, "modelgate-verifier");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> j : jobs) {
+                futures.add(pool.submit(j));
+            }
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("verification step failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long millis(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+}
