@@ -37,7 +37,7 @@ public class AdmissionService {
     @Inject
     AdmissionEvents events;
 
-    private volatile PodPolicy policy;
+    volatile PodPolicy policy; // built on first use from the configuration; tests set it
 
     PodPolicy policy() {
         PodPolicy p = policy;
