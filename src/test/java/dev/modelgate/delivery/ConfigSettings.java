@@ -19,15 +19,23 @@ record ConfigSettings(String property, String envVar, Optional<String> javaDefau
 
     static List<ConfigSettings> all() {
         List<ConfigSettings> settings = new ArrayList<>();
-        for (Method group : settingMethods(ModelGateConfig.class)) {
-            for (Method leaf : settingMethods(group.getReturnType())) {
-                String property = "modelgate." + kebab(group.getName()) + "." + kebab(leaf.getName());
-                WithDefault withDefault = leaf.getAnnotation(WithDefault.class);
+        collect(ModelGateConfig.class, "modelgate", settings);
+        return settings;
+    }
+
+    /** Leaves of {@code type}; a method returning another of the mapping's interfaces is a nested group. */
+    private static void collect(Class<?> type, String prefix, List<ConfigSettings> settings) {
+        for (Method method : settingMethods(type)) {
+            String property = prefix + "." + kebab(method.getName());
+            Class<?> returned = method.getReturnType();
+            if (returned.isInterface() && returned.getName().startsWith(ModelGateConfig.class.getName())) {
+                collect(returned, property, settings);
+            } else {
+                WithDefault withDefault = method.getAnnotation(WithDefault.class);
                 settings.add(new ConfigSettings(property, envVar(property),
                         Optional.ofNullable(withDefault).map(WithDefault::value)));
             }
         }
-        return settings;
     }
 
     /** SmallRye Config's environment name: upper case, every character but letters and digits to '_'. */

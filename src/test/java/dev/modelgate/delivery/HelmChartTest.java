@@ -243,9 +243,62 @@ class HelmChartTest {
                 Map.entry("MODELGATE_WEBHOOK_MUTATING_CONFIGURATION_NAME", "mg-mutating"),
                 Map.entry("MODELGATE_WEBHOOK_VALIDATING_CONFIGURATION_NAME", "mg-validating"),
                 Map.entry("MODELGATE_WEBHOOK_RENEW_BEFORE", "14d"),
+                Map.entry("MODELGATE_ADMISSION_MAX_REQUEST_BYTES", "1048576"),
+                Map.entry("MODELGATE_OPERATOR_AUDIT_ENABLED", "false"),
+                Map.entry("MODELGATE_OPERATOR_AUDIT_POLICY_REPORT_NAME", "mg-report"),
+                Map.entry("MODELGATE_OPERATOR_LEADER_ELECTION_LEASE_NAME", "mg-lease"),
+                Map.entry("MODELGATE_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", ""),
+                Map.entry("MODELGATE_WEBHOOK_ROTATION_CHECK", "30m"),
+                Map.entry("MODELGATE_WEBHOOK_PORT", "8443"),
                 Map.entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60"));
         Map<String, JsonNode> env = env(custom);
         expected.forEach((name, value) -> assertEquals(value, env.get(name).path("value").asText(), name));
+    }
+
+    @Test
+    void webhookListenerAndCertificateFilesFollowTheChart() {
+        Map<String, JsonNode> env = env(defaults);
+        assertEquals("8443", env.get("MODELGATE_WEBHOOK_PORT").path("value").asText());
+        // Helm holds numbers as floats: large ones must not come out as 3.145728e+06
+        assertEquals("3145728", env.get("MODELGATE_ADMISSION_MAX_REQUEST_BYTES").path("value").asText());
+        assertEquals("8080", env.get("QUARKUS_HTTP_PORT").path("value").asText());
+        // self-signed: the operator reads the Secret through the API, nothing is mounted
+        JsonNode pod = defaults.one("Deployment").at("/spec/template/spec");
+        assertEquals(1, pod.path("volumes").size());
+        // cert-manager: the Secret is mounted where MODELGATE_WEBHOOK_CERT_FILE/KEY_FILE point
+        JsonNode customPod = custom.one("Deployment").at("/spec/template/spec");
+        JsonNode mount = null;
+        for (JsonNode m : customPod.at("/containers/0/volumeMounts")) {
+            if (m.path("name").asText().equals("webhook-tls")) {
+                mount = m;
+            }
+        }
+        assertTrue(mount != null && mount.path("readOnly").asBoolean(), "the TLS Secret must be mounted read-only");
+        Map<String, JsonNode> customEnv = env(custom);
+        assertEquals(mount.path("mountPath").asText() + "/tls.crt", customEnv.get("MODELGATE_WEBHOOK_CERT_FILE").path("value").asText());
+        assertEquals(mount.path("mountPath").asText() + "/tls.key", customEnv.get("MODELGATE_WEBHOOK_KEY_FILE").path("value").asText());
+        boolean secretVolume = false;
+        for (JsonNode v : customPod.path("volumes")) {
+            secretVolume |= v.path("name").asText().equals("webhook-tls") && v.at("/secret/secretName").asText().equals("mg-tls");
+        }
+        assertTrue(secretVolume, "the webhook-tls volume must be the Secret mg-tls");
+    }
+
+    @Test
+    void leaseInAnotherNamespaceGetsItsOwnRole() {
+        RenderedChart chart = RenderedChart.render(null, Map.of("operator.leaderElection.leaseNamespace", "coordination"));
+        List<JsonNode> roles = chart.ofKind("Role");
+        assertEquals(2, roles.size());
+        JsonNode leaseRole = roles.stream().filter(r -> r.at("/metadata/namespace").asText().equals("coordination"))
+                .findFirst().orElseThrow(() -> new AssertionError("no Role in the lease namespace"));
+        assertEquals(Set.of("coordination.k8s.io leases get,create,update"), grants(leaseRole));
+        JsonNode own = roles.stream().filter(r -> r.at("/metadata/namespace").asText().equals("modelgate-system"))
+                .findFirst().orElseThrow();
+        assertFalse(grants(own).stream().anyMatch(g -> g.contains("leases")), "no lease rights where the Lease is not");
+        JsonNode binding = chart.ofKind("RoleBinding").stream()
+                .filter(b -> b.at("/metadata/namespace").asText().equals("coordination")).findFirst().orElseThrow();
+        assertEquals(leaseRole.at("/metadata/name").asText(), binding.at("/roleRef/name").asText());
+        assertEquals("modelgate-system", binding.at("/subjects/0/namespace").asText());
     }
 
     @Test
