@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * ./mvnw -B test -Dtest=AdmissionLoadBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dmodelgate.cds.skip=true \
- *     -Dbench.rate=1000 -Dbench.seconds=60
+ *     -Dbench.rate=1000 -Dbench.seconds=60 -Dbench.connections=16
  * </pre>
  */
 @QuarkusTest
@@ -114,6 +114,10 @@ class AdmissionLoadBenchmark {
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger denied = new AtomicInteger();
         CompletableFuture<?>[] all = new CompletableFuture<?>[total];
+        // At most this many requests in flight: the JDK client opens one connection per in-flight request, and
+        // the API server keeps a bounded set of keep-alive connections to a webhook too.
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(
+                Integer.getInteger("bench.connections", 16));
         long periodNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
@@ -122,6 +126,7 @@ class AdmissionLoadBenchmark {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
+            inFlight.acquire();
             boolean mutate = (i & 1) == 0;
             int n = i;
             HttpRequest req = HttpRequest.newBuilder(base.resolve(mutate ? "mutate" : "validate"))
@@ -130,6 +135,7 @@ class AdmissionLoadBenchmark {
             all[i] = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
                 // Latency from the scheduled time, so a stall is not hidden by sending late (coordinated omission).
                 latency[n] = System.nanoTime() - due;
+                inFlight.release();
                 if (e != null || r.statusCode() != 200) {
                     errors.incrementAndGet();
                 } else if (!new String(r.body(), StandardCharsets.UTF_8).contains("\"allowed\":true")) {
