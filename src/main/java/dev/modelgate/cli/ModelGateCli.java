@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ApproveCommand.class,
                 VerifyCommand.class,
                 VerifyPodCommand.class,
+                CheckCommand.class,
                 KeygenCommand.class,
                 SignCommand.class,
                 DemoCommand.class,

@@ -61,6 +61,10 @@ public interface ModelGateConfig {
 
         /** Groups allowed to do the same. */
         Optional<List<String>> guardAllowedGroups();
+
+        /** Largest AdmissionReview body accepted; larger ones get HTTP 413 (the API server caps objects at ~1.5 MiB). */
+        @WithDefault("3145728")
+        int maxRequestBytes();
     }
 
     interface Operator {
@@ -120,6 +124,22 @@ public interface ModelGateConfig {
         /** Renew the serving certificate when less than this is left. */
         @WithDefault("30d")
         Duration renewBefore();
+
+        /** HTTPS port of the webhook endpoints {@code /mutate} and {@code /validate} (0: any free port). */
+        @WithDefault("8443")
+        int port();
+
+        /** With tls-source cert-manager: the mounted serving certificate chain (PEM), re-read every rotation-check. */
+        @WithDefault("/etc/modelgate/webhook-tls/tls.crt")
+        String certFile();
+
+        /** With tls-source cert-manager: the mounted serving key (PEM). */
+        @WithDefault("/etc/modelgate/webhook-tls/tls.key")
+        String keyFile();
+
+        /** How often each replica re-reads the certificate Secret, renews when due and serves what it holds. */
+        @WithDefault("1h")
+        Duration rotationCheck();
     }
 
     /** The policy view of these settings; invalid values fail start-up with the accepted values named. */

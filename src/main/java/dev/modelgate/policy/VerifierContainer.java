@@ -1,0 +1,89 @@
+package dev.modelgate.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The init-container the mutating webhook injects, as JSON: the one definition both webhooks use, the mutating
+ * one to write it and the validating one to compare a pod's container with it field by field (so a
+ * hand-written "verifier" with another command, image, plan or mount is refused).
+ *
+ * <p>Every field the API server would default is written explicitly, so the container the validating webhook
+ * sees is the one written here. {@code resources} is left out and ignored when comparing: a LimitRange may fill
+ * it in, and it gives no way around verification.
+ */
+public final class VerifierContainer {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private VerifierContainer() {
+    }
+
+    /** The container for a plan, an image and the pod's model volume. */
+    public static ObjectNode expected(VerificationPlan plan, String image, String volume) {
+        ObjectNode c = F.objectNode();
+        c.put("name", PodContract.INIT_CONTAINER_NAME);
+        c.put("image", image);
+        ArrayNode args = c.putArray("args");
+        PodContract.VERIFIER_ARGS.forEach(args::add);
+        ArrayNode env = c.putArray("env");
+        env.addObject().put("name", PodContract.ENV_PLAN).put("value", plan.toJson());
+        ObjectNode sha = env.addObject().put("name", PodContract.ENV_PLAN_SHA256);
+        sha.putObject("valueFrom").putObject("fieldRef").put("apiVersion", "v1")
+                .put("fieldPath", PodContract.PLAN_SHA256_FIELD_PATH);
+        c.putArray("volumeMounts").addObject().put("name", volume).put("mountPath", PodContract.VOLUME_MOUNT_PATH);
+        c.put("terminationMessagePath", PodContract.TERMINATION_MESSAGE_PATH);
+        c.put("terminationMessagePolicy", "File");
+        c.put("imagePullPolicy", "IfNotPresent");
+        ObjectNode sc = c.putObject("securityContext");
+        sc.put("allowPrivilegeEscalation", false);
+        sc.putObject("capabilities").putArray("drop").add("ALL");
+        return c;
+    }
+
+    /** Whether a pod's container is the expected one (resources, nulls and empty collections aside). */
+    public static boolean matches(JsonNode actual, ObjectNode expected) {
+        return normalise(actual).equals(normalise(expected));
+    }
+
+    /** The plan JSON a container carries in {@link PodContract#ENV_PLAN}, or null. */
+    public static String planOf(JsonNode container) {
+        for (JsonNode e : container.path("env")) {
+            if (PodContract.ENV_PLAN.equals(e.path("name").asText())) {
+                return e.path("value").isTextual() ? e.path("value").asText() : null;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode normalise(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return F.nullNode();
+        }
+        if (n.isObject()) {
+            ObjectNode out = F.objectNode();
+            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals("resources")) {
+                    continue;
+                }
+                JsonNode v = normalise(e.getValue());
+                if (!v.isNull() && !(v.isContainerNode() && v.isEmpty())) {
+                    out.set(e.getKey(), v);
+                }
+            }
+            return out;
+        }
+        if (n.isArray()) {
+            ArrayNode out = F.arrayNode();
+            n.forEach(x -> out.add(normalise(x)));
+            return out;
+        }
+        return n;
+    }
+}
