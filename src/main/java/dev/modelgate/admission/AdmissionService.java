@@ -8,10 +8,12 @@ import dev.modelgate.policy.EnforcementMode;
 import dev.modelgate.policy.PodPolicy;
 import dev.modelgate.policy.Violation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -50,6 +52,7 @@ public class AdmissionService {
 
     /** The mutating webhook: the patch that injects the verifier and forces read-only model mounts. */
     public byte[] mutate(AdmissionReviews.Request r) {
+        long started = System.nanoTime();
         try {
             if (!caches.synced()) {
                 return notSynced(r, "mutate");
@@ -60,11 +63,14 @@ public class AdmissionService {
             return AdmissionReviews.response(r.uid(), true, null, List.of(), patch);
         } catch (RuntimeException e) {
             return internalError(r, "mutate", e);
+        } finally {
+            timer("mutate").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
     /** The validating webhook: the pod contract, the guards and the namespace's mode. */
     public byte[] validate(AdmissionReviews.Request r) {
+        long started = System.nanoTime();
         try {
             if (!caches.synced()) {
                 return notSynced(r, "validate");
@@ -74,7 +80,16 @@ public class AdmissionService {
             return AdmissionReviews.response(r.uid(), d.allowed(), d.message(), d.warnings(), null);
         } catch (RuntimeException e) {
             return internalError(r, "validate", e);
+        } finally {
+            timer("validate").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** {@code modelgate_admission_duration_seconds{webhook}}: time to decide, with buckets for p99 alerts. */
+    private Timer timer(String webhook) {
+        return Timer.builder("modelgate_admission_duration").tag("webhook", webhook)
+                .description("Time to decide one AdmissionReview").publishPercentileHistogram()
+                .register(metrics);
     }
 
     private void record(AdmissionReviews.Request r, AdmissionDecision d) {

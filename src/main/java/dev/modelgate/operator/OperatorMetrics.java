@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,9 +58,22 @@ public class OperatorMetrics {
         // application restart, and registering the same gauge again returns the old one), so the gauges read
         // the current instance rather than capture this one.
         CURRENT.set(this);
-        Gauge.builder("modelgate.pods.using.revoked.models", OperatorMetrics::podsUsingRevokedModels)
-                .description("Active pods that name a revoked TrustedModel").register(registry);
+        gauges.add(Gauge.builder("modelgate.pods.using.revoked.models", OperatorMetrics::podsUsingRevokedModels)
+                .description("Active pods that name a revoked TrustedModel").register(registry));
     }
+
+    /**
+     * Removes the gauges on shutdown. A restarted application (tests restart Quarkus in a new class loader) would
+     * otherwise get back the old gauges, whose functions read the previous class loader's state.
+     */
+    @PreDestroy
+    void unregister() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+        CURRENT.compareAndSet(this, null);
+    }
+
+    private final List<Gauge> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final java.util.concurrent.atomic.AtomicReference<OperatorMetrics> CURRENT =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -74,10 +89,10 @@ public class OperatorMetrics {
     }
 
     private void gauge(String state, Predicate<ModelState> p) {
-        Gauge.builder("modelgate.models", () -> {
+        gauges.add(Gauge.builder("modelgate.models", () -> {
             OperatorMetrics m = CURRENT.get();
             return m == null ? 0 : m.models.values().stream().filter(p).count();
-        }).tag("state", state).description("TrustedModels by state").register(registry);
+        }).tag("state", state).description("TrustedModels by state").register(registry));
     }
 
     public void reconciled(String kind, boolean success) {

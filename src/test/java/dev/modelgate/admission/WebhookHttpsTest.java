@@ -148,6 +148,17 @@ class WebhookHttpsTest {
     }
 
     @Test
+    void decisionsAreCountedAndTimedOnTheMetricsEndpoint() throws Exception {
+        webhook.post("validate", review("CREATE", object("workloads/mlx-job-unannotated.yaml"), null, null, "m"));
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract()
+                .asString();
+        assertTrue(metrics.contains("modelgate_admission_duration_seconds_bucket{webhook=\"validate\""),
+                "latency histogram missing");
+        assertTrue(metrics.contains("modelgate_admissions_total{decision=\"deny\",rule=\"undeclared-model-store\""),
+                "deny counter missing");
+    }
+
+    @Test
     void podOfAnUnannotatedComfyUiIsRefusedWithTheClaimNamed() throws Exception {
         ObjectNode pod = podFromTemplate(object("workloads/comfyui-deployment-unannotated.yaml"), "bare");
         assertEquals(0, webhook.post("mutate", review("CREATE", pod, null, null, "alice")).patch().size());
