@@ -85,11 +85,14 @@ public class AdmissionService {
         }
     }
 
+    /** Built once per webhook: this is on every admission, and a builder plus registry lookup is not free. */
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** {@code modelgate_admission_duration_seconds{webhook}}: time to decide, with buckets for p99 alerts. */
     private Timer timer(String webhook) {
-        return Timer.builder("modelgate_admission_duration").tag("webhook", webhook)
+        return timers.computeIfAbsent(webhook, w -> Timer.builder("modelgate_admission_duration").tag("webhook", w)
                 .description("Time to decide one AdmissionReview").publishPercentileHistogram()
-                .register(metrics);
+                .register(metrics));
     }
 
     private void record(AdmissionReviews.Request r, AdmissionDecision d) {
