@@ -4,7 +4,6 @@ import dev.modelgate.api.v1alpha1.ConditionType;
 import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.ModelSourceStatus;
 import dev.modelgate.api.v1alpha1.TrustedModel;
-import dev.modelgate.policy.SourceJudge;
 import dev.modelgate.policy.SourceVerdict;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -19,10 +18,11 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Keeps every ModelSource's status: the verdict of {@link SourceJudge} (every key and certificate parsed; a bad one
+ * Keeps every ModelSource's status: the verdict of {@link dev.modelgate.policy.SourceJudge} (every key and certificate parsed; a bad one
  * makes the source not Ready, naming it), key counts, and how many TrustedModels name it. Reschedules itself for the
  * moment a key or certificate expires or the review falls due.
  */
@@ -41,16 +41,31 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
     @Inject
     OperatorEvents events;
 
+    @Inject
+    SourceVerdicts sourceVerdicts;
+
     @Override
     public List<EventSource<?, ModelSource>> prepareEventSources(EventSourceContext<ModelSource> context) {
         // TrustedModels are secondaries only to count them in status.models.
         InformerEventSourceConfiguration<TrustedModel> models = InformerEventSourceConfiguration
                 .from(TrustedModel.class, ModelSource.class)
                 .withName("trustedmodels")
+                // Only the count matters here: a model's own status writes and spec edits that keep its source do
+                // not change it, and reacting to them cost one source reconcile per model write.
+                .withOnUpdateFilter(ModelSourceReconciler::countChanges)
                 .withSecondaryToPrimaryMapper(tm -> tm.getSpec() == null || tm.getSpec().getSource() == null
                         ? Set.of() : Set.of(new ResourceID(tm.getSpec().getSource())))
                 .build();
         return List.of(new InformerEventSource<>(models, context));
+    }
+
+    /** Whether an update of a TrustedModel can change which source counts it. */
+    static boolean countChanges(TrustedModel updated, TrustedModel old) {
+        return !Objects.equals(sourceOf(updated), sourceOf(old));
+    }
+
+    private static String sourceOf(TrustedModel tm) {
+        return tm.getSpec() == null ? null : tm.getSpec().getSource();
     }
 
     @Override
@@ -58,7 +73,7 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
         Instant now = clock.instant();
         ModelSourceStatus previous = source.getStatus();
         try {
-            SourceVerdict verdict = SourceJudge.judge(source, now);
+            SourceVerdict verdict = sourceVerdicts.judge(source, now);
             int models = context.getSecondaryResources(TrustedModel.class).size();
             ModelSourceStatus status = Statuses.source(previous, verdict, models, now,
                     source.getMetadata().getGeneration());
@@ -68,9 +83,8 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
             if (status.equals(previous)) {
                 control = UpdateControl.noUpdate();
             } else {
-                ModelSource copy = context.getClient().getKubernetesSerialization().clone(source);
-                copy.setStatus(status);
-                control = UpdateControl.patchStatus(copy);
+                source.setStatus(status); // the SDK's own copy, not the cached resource
+                control = UpdateControl.patchStatus(source);
             }
             Statuses.wakeUpIn(verdict.nextChange(), now).ifPresent(control::rescheduleAfter);
             return control;

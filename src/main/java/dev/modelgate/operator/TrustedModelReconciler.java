@@ -9,7 +9,6 @@ import dev.modelgate.config.ModelGateConfig;
 import dev.modelgate.operator.PodModels.FailedVerification;
 import dev.modelgate.policy.ModelJudge;
 import dev.modelgate.policy.ModelVerdict;
-import dev.modelgate.policy.SourceJudge;
 import dev.modelgate.policy.SourceVerdict;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -68,6 +67,9 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
     @Inject
     ModelGateConfig config;
 
+    @Inject
+    SourceVerdicts sourceVerdicts;
+
     @Override
     public List<EventSource<?, TrustedModel>> prepareEventSources(EventSourceContext<TrustedModel> context) {
         context.getPrimaryCache().addIndexer(SOURCE_INDEX, tm -> tm.getSpec() == null
@@ -75,6 +77,10 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
         InformerEventSourceConfiguration<ModelSource> sources = InformerEventSourceConfiguration
                 .from(ModelSource.class, TrustedModel.class)
                 .withName("modelsources")
+                // A model's verdict depends on its source's spec, never on its status: without this filter every
+                // status write of a source (its model count changes with each model created) re-reconciled every
+                // model naming it.
+                .withOnUpdateFilter(TrustedModelReconciler::sourceChangeMatters)
                 .withSecondaryToPrimaryMapper(source -> context.getPrimaryCache()
                         .byIndex(SOURCE_INDEX, source.getMetadata().getName()).stream()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -90,6 +96,12 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
                         .collect(Collectors.toSet()))
                 .build();
         return List.of(new InformerEventSource<>(sources, context), new InformerEventSource<>(pods, context));
+    }
+
+    /** Whether an update of a ModelSource can change the verdict of the models naming it. */
+    static boolean sourceChangeMatters(ModelSource updated, ModelSource old) {
+        return !Objects.equals(updated.getSpec(), old.getSpec())
+                || !Objects.equals(updated.getMetadata().getUid(), old.getMetadata().getUid());
     }
 
     @Override
@@ -108,7 +120,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
         TrustedModelStatus previous = model.getStatus();
         try {
             ModelSource source = context.getSecondaryResource(ModelSource.class).orElse(null);
-            SourceVerdict sourceVerdict = source == null ? null : SourceJudge.judge(source, now);
+            SourceVerdict sourceVerdict = source == null ? null : sourceVerdicts.judge(source, now);
             ModelVerdict verdict = ModelJudge.judge(model, source, sourceVerdict, now);
             List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
                     .filter(p -> ns.equals(p.getMetadata().getNamespace()))
@@ -123,7 +135,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
             metrics.model(key, new OperatorMetrics.ModelState(verdict.ready(), verdict.revoked(),
                     verdict.reviewDue()), verdict.revoked() ? podKeys(pods) : Set.of());
             metrics.reconciled(KIND, true);
-            UpdateControl<TrustedModel> control = write(model, previous, status, context);
+            UpdateControl<TrustedModel> control = write(model, previous, status);
             Statuses.wakeUpIn(verdict.nextChange(), now).ifPresent(control::rescheduleAfter);
             return control;
         } catch (RuntimeException e) {
@@ -132,19 +144,21 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
             metrics.model(key, new OperatorMetrics.ModelState(false, false, false), Set.of());
             LOG.errorf(e, "TrustedModel %s could not be evaluated; it is marked not Ready until it can be", key);
             TrustedModelStatus failed = Statuses.modelError(previous, key, e, now, generation);
-            return write(model, previous, failed, context).rescheduleAfter(java.time.Duration.ofSeconds(30));
+            return write(model, previous, failed).rescheduleAfter(java.time.Duration.ofSeconds(30));
         }
     }
 
-    /** One place for status writes: a copy of the resource with the new status, or nothing when it is unchanged. */
+    /**
+     * One place for status writes: the resource with the new status, or nothing when it is unchanged. The SDK hands
+     * the reconciler its own copy of the cached resource, so setting the status here leaves the cache untouched.
+     */
     private static UpdateControl<TrustedModel> write(TrustedModel model, TrustedModelStatus previous,
-            TrustedModelStatus status, Context<TrustedModel> context) {
+            TrustedModelStatus status) {
         if (status.equals(previous)) {
             return UpdateControl.noUpdate();
         }
-        TrustedModel copy = context.getClient().getKubernetesSerialization().clone(model);
-        copy.setStatus(status);
-        return UpdateControl.patchStatus(copy);
+        model.setStatus(status);
+        return UpdateControl.patchStatus(model);
     }
 
     /**
