@@ -39,12 +39,15 @@ public class AdmissionService {
     @Inject
     AdmissionEvents events;
 
+    @Inject
+    dev.modelgate.policy.VerdictCache verdicts;
+
     volatile PodPolicy policy; // built on first use from the configuration; tests set it
 
     PodPolicy policy() {
         PodPolicy p = policy;
         if (p == null) {
-            p = new PodPolicy(config.policySettings(), caches, Instant::now);
+            p = new PodPolicy(config.policySettings(), caches, Instant::now, verdicts);
             policy = p;
         }
         return p;

@@ -5,6 +5,7 @@ import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.ModelSourceStatus;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.policy.SourceVerdict;
+import dev.modelgate.policy.VerdictCache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -42,7 +43,7 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
     OperatorEvents events;
 
     @Inject
-    SourceVerdicts sourceVerdicts;
+    VerdictCache verdicts;
 
     @Override
     public List<EventSource<?, ModelSource>> prepareEventSources(EventSourceContext<ModelSource> context) {
@@ -73,7 +74,7 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
         Instant now = clock.instant();
         ModelSourceStatus previous = source.getStatus();
         try {
-            SourceVerdict verdict = sourceVerdicts.judge(source, now);
+            SourceVerdict verdict = verdicts.source(source, now);
             int models = context.getSecondaryResources(TrustedModel.class).size();
             ModelSourceStatus status = Statuses.source(previous, verdict, models, now,
                     source.getMetadata().getGeneration());

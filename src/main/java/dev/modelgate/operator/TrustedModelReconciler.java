@@ -10,6 +10,7 @@ import dev.modelgate.operator.PodModels.FailedVerification;
 import dev.modelgate.policy.ModelJudge;
 import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.policy.SourceVerdict;
+import dev.modelgate.policy.VerdictCache;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -68,7 +69,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
     ModelGateConfig config;
 
     @Inject
-    SourceVerdicts sourceVerdicts;
+    VerdictCache verdicts;
 
     @Override
     public List<EventSource<?, TrustedModel>> prepareEventSources(EventSourceContext<TrustedModel> context) {
@@ -120,7 +121,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
         TrustedModelStatus previous = model.getStatus();
         try {
             ModelSource source = context.getSecondaryResource(ModelSource.class).orElse(null);
-            SourceVerdict sourceVerdict = source == null ? null : sourceVerdicts.judge(source, now);
+            SourceVerdict sourceVerdict = source == null ? null : verdicts.source(source, now);
             ModelVerdict verdict = ModelJudge.judge(model, source, sourceVerdict, now);
             List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
                     .filter(p -> ns.equals(p.getMetadata().getNamespace()))

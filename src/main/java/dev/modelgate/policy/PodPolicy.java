@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -31,14 +32,30 @@ public final class PodPolicy {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final List<String> CONTAINER_LISTS = List.of("initContainers", "containers", "ephemeralContainers");
 
+    /** Plans kept at most; past this the cache starts over rather than grow. */
+    static final int MAX_PLANS = 10_000;
+
     private final PolicySettings settings;
     private final PolicySnapshot snapshot;
     private final Supplier<Instant> clock;
+    private final VerdictCache verdicts;
+    /** Built plans by the exact versions of their inputs; building is a pure function of those and the settings. */
+    private final Map<PlanKey, SealedPlan> plans = new ConcurrentHashMap<>();
+
+    private record PlanKey(List<String> versions, PlanSettings settings) {
+    }
 
     public PodPolicy(PolicySettings settings, PolicySnapshot snapshot, Supplier<Instant> clock) {
+        this(settings, snapshot, clock, new VerdictCache());
+    }
+
+    /** With a verdict cache shared with the operator, which judges the same objects. */
+    public PodPolicy(PolicySettings settings, PolicySnapshot snapshot, Supplier<Instant> clock,
+            VerdictCache verdicts) {
         this.settings = Objects.requireNonNull(settings);
         this.snapshot = Objects.requireNonNull(snapshot);
         this.clock = Objects.requireNonNull(clock);
+        this.verdicts = Objects.requireNonNull(verdicts);
     }
 
     // ------------------------------------------------------------------------------------------------ mutation
@@ -85,11 +102,11 @@ public final class PodPolicy {
             }
         }
         // 2. The verifier and the plan digest, when the plan can be built from the current resources.
-        Optional<VerificationPlan> plan = plan(pod, new ArrayList<>());
+        Optional<SealedPlan> plan = plan(pod, new ArrayList<>());
         if (plan.isEmpty() || !hasVolume(spec, volume)) {
             return ops;
         }
-        ObjectNode expected = VerifierContainer.expected(plan.get(), settings.verifierImage(), volume);
+        ObjectNode expected = VerifierContainer.expected(plan.get().json(), settings.verifierImage(), volume);
         String sha = plan.get().sha256();
         JsonNode annotations = in.object().path("metadata").path("annotations");
         if (!sha.equals(annotations.path(PodContract.ANNOTATION_PLAN_SHA256).asText(null))) {
@@ -183,7 +200,7 @@ public final class PodPolicy {
         if (!declares) {
             return out;
         }
-        Optional<VerificationPlan> plan = plan(pod, out);
+        Optional<SealedPlan> plan = plan(pod, out);
         String volume = pod.modelVolume();
         if (!hasVolume(pod.specNode(), volume)) {
             out.add(Violation.deny(PodRule.MODEL_VOLUME_MISSING, volume, pod.describe() + " declares models "
@@ -199,7 +216,7 @@ public final class PodPolicy {
     }
 
     /** The models, their readiness and the plan; adds what is wrong with them to {@code out}. */
-    private Optional<VerificationPlan> plan(PodObject pod, List<Violation> out) {
+    private Optional<SealedPlan> plan(PodObject pod, List<Violation> out) {
         List<String> names;
         try {
             names = PodContract.modelNames(pod.modelsAnnotation());
@@ -230,7 +247,7 @@ public final class PodPolicy {
             } else {
                 complete = false;
             }
-            ModelVerdict v = ModelJudge.judge(tm.get(), source, now);
+            ModelVerdict v = verdicts.model(tm.get(), source, now);
             if (v.revoked()) {
                 out.add(Violation.deny(PodRule.MODEL_REVOKED, name, pod.describe() + ": model " + name
                         + " is revoked (rule " + PodRule.MODEL_REVOKED.id() + "): " + v.message()
@@ -260,7 +277,7 @@ public final class PodPolicy {
         try {
             PlanSettings ps = new PlanSettings(pod.modelVolume(), PodContract.VOLUME_MOUNT_PATH, settings.strict(),
                     settings.ignoreGlobs(), settings.defaultScanPolicy());
-            return Optional.of(PlanBuilder.build(models, sources, ps));
+            return Optional.of(sealedPlan(models, sources, ps));
         } catch (IllegalArgumentException e) {
             // Usually already reported as not Ready; a conflict between two models shows only here.
             if (out.stream().noneMatch(v -> !v.warning())) {
@@ -272,13 +289,37 @@ public final class PodPolicy {
         }
     }
 
+    /** The plan of these exact object versions, built once; objects not stored by an API server are not cached. */
+    private SealedPlan sealedPlan(List<TrustedModel> models, Map<String, ModelSource> sources, PlanSettings ps) {
+        List<String> versions = new ArrayList<>();
+        for (TrustedModel tm : models) {
+            versions.add(tm.getMetadata().getNamespace() + "/" + tm.getMetadata().getName() + " "
+                    + VerdictCache.version(tm));
+        }
+        new java.util.TreeMap<>(sources).forEach((name, s) -> versions.add(name + " " + VerdictCache.version(s)));
+        if (versions.stream().anyMatch(v -> v.endsWith(" null"))) {
+            return SealedPlan.of(PlanBuilder.build(models, sources, ps));
+        }
+        PlanKey key = new PlanKey(versions, ps);
+        SealedPlan cached = plans.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        SealedPlan built = SealedPlan.of(PlanBuilder.build(models, sources, ps));
+        if (plans.size() >= MAX_PLANS) {
+            plans.clear();
+        }
+        plans.put(key, built);
+        return built;
+    }
+
     private static String sourceMessage(ModelVerdict v) {
         return v.conditions().stream().filter(c -> "SourceTrusted".equals(c.getType())).findFirst()
                 .map(c -> c.getMessage()).orElse(v.message());
     }
 
     /** The injected verifier: present, last, the configured image, exactly the current plan, nothing else. */
-    private List<Violation> verifier(PodObject pod, VerificationPlan plan) {
+    private List<Violation> verifier(PodObject pod, SealedPlan plan) {
         String subject = pod.modelsAnnotation();
         JsonNode inits = pod.specNode().path("initContainers");
         String redo = "; delete the pod so that the mutating webhook injects the verifier again, and check that "
@@ -304,7 +345,7 @@ public final class PodPolicy {
                     + "), so another init-container could change the files after verification" + redo));
         }
         JsonNode actual = inits.get(found);
-        ObjectNode expected = VerifierContainer.expected(plan, settings.verifierImage(), pod.modelVolume());
+        ObjectNode expected = VerifierContainer.expected(plan.json(), settings.verifierImage(), pod.modelVolume());
         List<Violation> out = new ArrayList<>();
         if (!settings.verifierImage().equals(actual.path("image").asText())) {
             out.add(Violation.deny(PodRule.VERIFIER_IMAGE, subject, pod.describe() + ": the "
@@ -313,7 +354,7 @@ public final class PodPolicy {
                     + PodRule.VERIFIER_IMAGE.id() + ")" + redo));
         }
         String sha = pod.annotations().get(PodContract.ANNOTATION_PLAN_SHA256);
-        if (!plan.toJson().equals(VerifierContainer.planOf(actual)) || !plan.sha256().equals(sha)) {
+        if (!plan.json().equals(VerifierContainer.planOf(actual)) || !plan.sha256().equals(sha)) {
             out.add(Violation.deny(PodRule.PLAN_MISMATCH, subject, pod.describe() + ": the verification plan "
                     + "embedded for models " + subject + " is not the plan the current TrustedModels and "
                     + "ModelSources produce (sha256 " + plan.sha256() + ") (rule " + PodRule.PLAN_MISMATCH.id()

@@ -25,13 +25,18 @@ public final class VerifierContainer {
 
     /** The container for a plan, an image and the pod's model volume. */
     public static ObjectNode expected(VerificationPlan plan, String image, String volume) {
+        return expected(plan.toJson(), image, volume);
+    }
+
+    /** The same, with the plan's canonical JSON already at hand. */
+    public static ObjectNode expected(String planJson, String image, String volume) {
         ObjectNode c = F.objectNode();
         c.put("name", PodContract.INIT_CONTAINER_NAME);
         c.put("image", image);
         ArrayNode args = c.putArray("args");
         PodContract.VERIFIER_ARGS.forEach(args::add);
         ArrayNode env = c.putArray("env");
-        env.addObject().put("name", PodContract.ENV_PLAN).put("value", plan.toJson());
+        env.addObject().put("name", PodContract.ENV_PLAN).put("value", planJson);
         ObjectNode sha = env.addObject().put("name", PodContract.ENV_PLAN_SHA256);
         sha.putObject("valueFrom").putObject("fieldRef").put("apiVersion", "v1")
                 .put("fieldPath", PodContract.PLAN_SHA256_FIELD_PATH);

@@ -62,6 +62,9 @@ class AdmissionLoadBenchmark {
     @Inject
     WebhookServer server;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @Test
     void load() throws Exception {
         int rate = Integer.getInteger("bench.rate", 1000);
@@ -103,8 +106,93 @@ class AdmissionLoadBenchmark {
         System.out.printf("bench: bodies %d bytes (mutate) and %d bytes (validate)%n", mutateBody.length,
                 validateBody.length);
 
+        String external = System.getProperty("bench.external");
+        if (external != null) {
+            serveExternalLoad(java.nio.file.Path.of(external), base, ca, mutateBody, validateBody);
+            return;
+        }
         run(http, base, mutateBody, validateBody, rate, warmup, "warm-up");
+        ServerTimes before = ServerTimes.now(registry);
         run(http, base, mutateBody, validateBody, rate, seconds, "measured");
+        ServerTimes.now(registry).minus(before).print("measured");
+    }
+
+    /**
+     * For a load generator in another process: writes the bodies, the URL and the CA into {@code dir}, answers until
+     * {@code dir/stop} appears, and prints the server's own decision times between {@code dir/mark} and the stop.
+     */
+    private void serveExternalLoad(java.nio.file.Path dir, URI base, String ca, byte[] mutateBody,
+            byte[] validateBody) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.write(dir.resolve("mutate.json"), mutateBody);
+        java.nio.file.Files.write(dir.resolve("validate.json"), validateBody);
+        java.nio.file.Files.writeString(dir.resolve("ca.crt"), ca);
+        java.nio.file.Files.writeString(dir.resolve("url"), base.toString());
+        System.out.println("bench: serving " + base + " until " + dir.resolve("stop") + " exists");
+        ServerTimes mark = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        while (!java.nio.file.Files.exists(dir.resolve("stop")) && System.nanoTime() < deadline) {
+            if (mark == null && java.nio.file.Files.exists(dir.resolve("mark"))) {
+                mark = ServerTimes.now(registry);
+            }
+            Thread.sleep(20);
+        }
+        ServerTimes end = ServerTimes.now(registry);
+        (mark == null ? end : end.minus(mark)).print("external");
+    }
+
+    /**
+     * The server's own time to decide (modelgate_admission_duration_seconds, both webhooks), from the histogram
+     * buckets: a percentile is reported as the upper bound of the bucket it falls in.
+     */
+    private record ServerTimes(double[] bounds, double[] cumulative, long count, double totalNanos) {
+
+        static ServerTimes now(io.micrometer.core.instrument.MeterRegistry registry) {
+            double[] bounds = null;
+            double[] cumulative = null;
+            long count = 0;
+            double total = 0;
+            for (io.micrometer.core.instrument.Timer t : registry.find("modelgate_admission_duration").timers()) {
+                var snap = t.takeSnapshot();
+                var buckets = snap.histogramCounts();
+                if (bounds == null) {
+                    bounds = new double[buckets.length];
+                    cumulative = new double[buckets.length];
+                    for (int i = 0; i < buckets.length; i++) {
+                        bounds[i] = buckets[i].bucket(TimeUnit.MILLISECONDS);
+                    }
+                }
+                for (int i = 0; i < buckets.length; i++) {
+                    cumulative[i] += buckets[i].count();
+                }
+                count += snap.count();
+                total += snap.total(TimeUnit.NANOSECONDS);
+            }
+            return new ServerTimes(bounds, cumulative, count, total);
+        }
+
+        ServerTimes minus(ServerTimes earlier) {
+            double[] c = cumulative.clone();
+            for (int i = 0; i < c.length; i++) {
+                c[i] -= earlier.cumulative[i];
+            }
+            return new ServerTimes(bounds, c, count - earlier.count, totalNanos - earlier.totalNanos);
+        }
+
+        double percentile(double p) {
+            for (int i = 0; i < bounds.length; i++) {
+                if (cumulative[i] >= p * count) {
+                    return bounds[i];
+                }
+            }
+            return Double.POSITIVE_INFINITY;
+        }
+
+        void print(String label) {
+            System.out.printf("bench %s, server decision time: %d decisions, mean %.3f ms, p50 <= %.3f ms, "
+                    + "p99 <= %.3f ms, p99.9 <= %.3f ms%n", label, count, count == 0 ? 0 : totalNanos / count / 1e6,
+                    percentile(0.5), percentile(0.99), percentile(0.999));
+        }
     }
 
     private static void run(HttpClient http, URI base, byte[] mutateBody, byte[] validateBody, int rate, int seconds,

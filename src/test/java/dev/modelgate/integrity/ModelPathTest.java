@@ -53,4 +53,19 @@ class ModelPathTest {
     void sha256MustBe64LowerHex(String digest, boolean ok) {
         assertEquals(ok, ModelPath.sha256Problem(digest).isEmpty(), digest);
     }
+
+    /** The hand-written check must accept exactly what the CRD's pattern accepts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8555",
+            "g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "\u0663\u0663b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85\n",
+            "0000000000000000000000000000000000000000000000000000000000000000", ""})
+    void sha256CheckAgreesWithTheCrdPattern(String digest) {
+        assertEquals(Pattern.compile(ModelPath.SHA256_PATTERN).matcher(digest).matches(),
+                ModelPath.isSha256Hex(digest), digest);
+    }
 }

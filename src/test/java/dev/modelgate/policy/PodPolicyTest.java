@@ -60,6 +60,41 @@ class PodPolicyTest {
         assertEquals(0, policy.mutate(create(after)).size());
     }
 
+    /**
+     * Plans of objects stored by an API server are built once per version; a new version of any input must give
+     * the new plan at once, and the validating step must refuse a pod that still carries the old one.
+     */
+    @Test
+    void aCachedPlanIsNeverServedForChangedObjects() {
+        ManifestSnapshot stored = AdmissionFixtures.snapshot();
+        var base = stored.trustedModel("comfyui", "sdxl-base").orElseThrow();
+        var vae = stored.trustedModel("comfyui", "sdxl-vae").orElseThrow();
+        var source = stored.modelSource(base.getSpec().getSource()).orElseThrow();
+        for (var o : List.of(base, vae, source)) {
+            o.getMetadata().setUid("uid-" + o.getMetadata().getName());
+            o.getMetadata().setResourceVersion("1");
+        }
+        PodPolicy cached = new PodPolicy(AdmissionFixtures.settings(), stored, () -> NOW);
+        ObjectNode pod = podFromTemplate(object("workloads/comfyui-deployment.yaml"), "p-cache");
+        ObjectNode first = apply(cached.mutate(create(pod)), pod);
+        String firstSha = first.at("/metadata/annotations").path(PodContract.ANNOTATION_PLAN_SHA256).asText();
+        assertEquals(firstSha, apply(cached.mutate(create(pod)), pod).at("/metadata/annotations")
+                .path(PodContract.ANNOTATION_PLAN_SHA256).asText());
+        assertTrue(cached.validate(create(first)).allowed());
+
+        // The model is re-approved with another digest: a new resourceVersion, a new plan.
+        vae.getSpec().getFiles().get(0).setSha256("0".repeat(64));
+        vae.getMetadata().setResourceVersion("2");
+        ObjectNode second = apply(cached.mutate(create(pod)), pod);
+        String secondSha = second.at("/metadata/annotations").path(PodContract.ANNOTATION_PLAN_SHA256).asText();
+        assertFalse(firstSha.equals(secondSha), "the plan follows the new model version");
+        assertEquals(List.of(PodRule.PLAN_MISMATCH), rules(cached.validate(create(first))));
+        assertTrue(cached.validate(create(second)).allowed());
+        assertEquals(secondSha, apply(new PodPolicy(AdmissionFixtures.settings(), stored, () -> NOW)
+                .mutate(create(pod)), pod).at("/metadata/annotations").path(PodContract.ANNOTATION_PLAN_SHA256)
+                .asText(), "the same plan an uncached policy builds");
+    }
+
     @Test
     void mutationForcesEveryOtherMountOfTheModelVolumeReadOnly() {
         ObjectNode pod = podFromTemplate(object("workloads/comfyui-deployment.yaml"), "p-2");
