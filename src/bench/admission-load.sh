@@ -9,6 +9,7 @@
 # client-side latency distribution of all requests (from hey's per-request CSV), the error count, and the
 # server's own decision time (modelgate_admission_duration_seconds).
 #
+# `-host localhost`: hey sends the Host header (port included) as TLS SNI unless told, and the server refuses it.
 # hey paces each worker on its own ticker, so a slow answer delays that worker's next request (closed loop per
 # worker): compare the achieved rate with the offered one before reading the percentiles.
 set -euo pipefail
@@ -35,10 +36,10 @@ half=$((workers / 2))
 per_worker=$(( (rate / 2 + half - 1) / half ))
 
 load() { # phase seconds
-  hey -z "${2}s" -c "$half" -q "$per_worker" -m POST -T application/json -D "$dir/mutate.json" \
+  hey -z "${2}s" -c "$half" -q "$per_worker" -host localhost -m POST -T application/json -D "$dir/mutate.json" \
       -o csv "${url}mutate" > "$dir/$1-mutate.csv" &
   local m=$!
-  hey -z "${2}s" -c "$half" -q "$per_worker" -m POST -T application/json -D "$dir/validate.json" \
+  hey -z "${2}s" -c "$half" -q "$per_worker" -host localhost -m POST -T application/json -D "$dir/validate.json" \
       -o csv "${url}validate" > "$dir/$1-validate.csv" &
   local v=$!
   wait "$m" "$v"

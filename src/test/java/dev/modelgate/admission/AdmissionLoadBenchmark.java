@@ -145,7 +145,7 @@ class AdmissionLoadBenchmark {
      * The server's own time to decide (modelgate_admission_duration_seconds, both webhooks), from the histogram
      * buckets: a percentile is reported as the upper bound of the bucket it falls in.
      */
-    private record ServerTimes(double[] bounds, double[] cumulative, long count, double totalNanos) {
+    private record ServerTimes(double[] bounds, double[] cumulative, long count, double totalNanos, double denials) {
 
         static ServerTimes now(io.micrometer.core.instrument.MeterRegistry registry) {
             double[] bounds = null;
@@ -168,7 +168,9 @@ class AdmissionLoadBenchmark {
                 count += snap.count();
                 total += snap.total(TimeUnit.NANOSECONDS);
             }
-            return new ServerTimes(bounds, cumulative, count, total);
+            double denials = registry.find("modelgate_admissions_total").tag("decision", "deny").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+            return new ServerTimes(bounds, cumulative, count, total, denials);
         }
 
         ServerTimes minus(ServerTimes earlier) {
@@ -176,7 +178,8 @@ class AdmissionLoadBenchmark {
             for (int i = 0; i < c.length; i++) {
                 c[i] -= earlier.cumulative[i];
             }
-            return new ServerTimes(bounds, c, count - earlier.count, totalNanos - earlier.totalNanos);
+            return new ServerTimes(bounds, c, count - earlier.count, totalNanos - earlier.totalNanos,
+                    denials - earlier.denials);
         }
 
         double percentile(double p) {
@@ -190,8 +193,9 @@ class AdmissionLoadBenchmark {
 
         void print(String label) {
             System.out.printf("bench %s, server decision time: %d decisions, mean %.3f ms, p50 <= %.3f ms, "
-                    + "p99 <= %.3f ms, p99.9 <= %.3f ms%n", label, count, count == 0 ? 0 : totalNanos / count / 1e6,
-                    percentile(0.5), percentile(0.99), percentile(0.999));
+                    + "p99 <= %.3f ms, p99.9 <= %.3f ms, denials %.0f (none expected)%n", label, count,
+                    count == 0 ? 0 : totalNanos / count / 1e6, percentile(0.5), percentile(0.99), percentile(0.999),
+                    denials);
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.modelgate.policy.AdmissionFixtures.object;
 import static dev.modelgate.policy.AdmissionFixtures.podFromTemplate;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -283,6 +284,37 @@ class WebhookHttpsTest {
         // and the server is still answering
         assertEquals(200, webhook.post("validate", review("CREATE", object("workloads/mlx-job.yaml"), null, null, "a"))
                 .status());
+    }
+
+    /** The server picks AES-128-GCM whatever the client lists first, and refuses suites without AEAD. */
+    @Test
+    void tlsPrefersAes128GcmAndRefusesWeakerSuites() throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                .createSocket("localhost", server.port())) {
+            s.setEnabledCipherSuites(new String[] {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"});
+            s.startHandshake();
+            assertEquals("TLS_AES_128_GCM_SHA256", s.getSession().getCipherSuite());
+        }
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                .createSocket("localhost", server.port())) {
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                    "TLS_RSA_WITH_AES_128_GCM_SHA256"});
+            assertThrows(javax.net.ssl.SSLHandshakeException.class, s::startHandshake,
+                    "CBC and static-RSA suites must not be accepted");
+        }
     }
 
     @Test
