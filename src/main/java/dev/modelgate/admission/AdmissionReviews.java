@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelgate.policy.AdmissionInput;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -76,29 +75,45 @@ public final class AdmissionReviews {
         return new Request(uid, in, req.path("dryRun").asBoolean(false));
     }
 
-    /** The AdmissionReview answer. {@code patch} may be null or empty; a denial carries HTTP 403 in its status. */
+    /**
+     * The AdmissionReview answer. {@code patch} may be null or empty; a denial carries HTTP 403 in its status.
+     * Written with a streaming generator (the patch straight into base64): this is on every admission.
+     */
     public static byte[] response(String uid, boolean allowed, String message, List<String> warnings, ArrayNode patch) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("apiVersion", API_VERSION);
-        root.put("kind", "AdmissionReview");
-        ObjectNode resp = root.putObject("response");
-        resp.put("uid", uid);
-        resp.put("allowed", allowed);
-        if (!allowed) {
-            ObjectNode status = resp.putObject("status");
-            status.put("code", 403);
-            status.put("reason", "Forbidden");
-            status.put("message", message);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(patch == null ? 256 : 8192);
+        try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("apiVersion", API_VERSION);
+            g.writeStringField("kind", "AdmissionReview");
+            g.writeObjectFieldStart("response");
+            g.writeStringField("uid", uid);
+            g.writeBooleanField("allowed", allowed);
+            if (!allowed) {
+                g.writeObjectFieldStart("status");
+                g.writeNumberField("code", 403);
+                g.writeStringField("reason", "Forbidden");
+                g.writeStringField("message", message);
+                g.writeEndObject();
+            }
+            if (warnings != null && !warnings.isEmpty()) {
+                g.writeArrayFieldStart("warnings");
+                for (String w : warnings) {
+                    g.writeString(w);
+                }
+                g.writeEndArray();
+            }
+            if (patch != null && !patch.isEmpty()) {
+                g.writeStringField("patchType", "JSONPatch");
+                g.writeFieldName("patch");
+                byte[] ops = bytes(patch);
+                g.writeBinary(com.fasterxml.jackson.core.Base64Variants.MIME_NO_LINEFEEDS, ops, 0, ops.length);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
-        if (warnings != null && !warnings.isEmpty()) {
-            ArrayNode w = resp.putArray("warnings");
-            warnings.forEach(w::add);
-        }
-        if (patch != null && !patch.isEmpty()) {
-            resp.put("patchType", "JSONPatch");
-            resp.put("patch", Base64.getEncoder().encodeToString(bytes(patch)));
-        }
-        return bytes(root);
+        return out.toByteArray();
     }
 
     /** The HTTP 400 body for a request that is not an AdmissionReview. */
