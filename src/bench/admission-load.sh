@@ -7,7 +7,7 @@
 # loaded), then runs two `hey` processes at once: /mutate of a fresh ComfyUI pod and /validate of the mutated pod,
 # each at RATE/2 per second spread over WORKERS/2 keep-alive connections. Prints, for the measured phase, the
 # client-side latency distribution of all requests (from hey's per-request CSV), the error count, and the
-# server's own decision time (modelgate_admission_duration_seconds).
+# server's own time to answer each request (modelgate_admission_duration_seconds).
 #
 # `-host localhost`: hey sends the Host header (port included) as TLS SNI unless told, and the server refuses it.
 # hey paces each worker on its own ticker, so a slow answer delays that worker's next request (closed loop per

@@ -55,7 +55,11 @@ public class AdmissionService {
 
     /** The mutating webhook: the patch that injects the verifier and forces read-only model mounts. */
     public byte[] mutate(AdmissionReviews.Request r) {
-        long started = System.nanoTime();
+        return mutate(r, System.nanoTime());
+    }
+
+    /** The same, for a request that arrived at {@code arrivedNanos} ({@link System#nanoTime()}). */
+    public byte[] mutate(AdmissionReviews.Request r, long arrivedNanos) {
         try {
             if (!caches.synced()) {
                 return notSynced(r, "mutate");
@@ -67,13 +71,17 @@ public class AdmissionService {
         } catch (RuntimeException e) {
             return internalError(r, "mutate", e);
         } finally {
-            timer("mutate").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            timer("mutate").record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);
         }
     }
 
     /** The validating webhook: the pod contract, the guards and the namespace's mode. */
     public byte[] validate(AdmissionReviews.Request r) {
-        long started = System.nanoTime();
+        return validate(r, System.nanoTime());
+    }
+
+    /** The same, for a request that arrived at {@code arrivedNanos} ({@link System#nanoTime()}). */
+    public byte[] validate(AdmissionReviews.Request r, long arrivedNanos) {
         try {
             if (!caches.synced()) {
                 return notSynced(r, "validate");
@@ -84,18 +92,23 @@ public class AdmissionService {
         } catch (RuntimeException e) {
             return internalError(r, "validate", e);
         } finally {
-            timer("validate").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            timer("validate").record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);
         }
     }
 
     /** Built once per webhook: this is on every admission, and a builder plus registry lookup is not free. */
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** {@code modelgate_admission_duration_seconds{webhook}}: time to decide, with buckets for p99 alerts. */
+    /**
+     * {@code modelgate_admission_duration_seconds{webhook}}: time to answer, from the request's arrival (headers
+     * read) to the answer being ready to send (body read, parsed, decided, serialised); buckets from 50 µs, since answers take well
+     * under a millisecond, for p99 alerts.
+     */
     private Timer timer(String webhook) {
         return timers.computeIfAbsent(webhook, w -> Timer.builder("modelgate_admission_duration").tag("webhook", w)
-                .description("Time to decide one AdmissionReview").publishPercentileHistogram()
-                .register(metrics));
+                .description("Time to answer one AdmissionReview, from its arrival to the answer")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofNanos(50_000))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(10)).register(metrics));
     }
 
     private void record(AdmissionReviews.Request r, AdmissionDecision d) {

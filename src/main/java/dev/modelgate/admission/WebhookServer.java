@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -115,7 +114,7 @@ public class WebhookServer {
     }
 
     private void handle(HttpServerRequest req) {
-        Function<AdmissionReviews.Request, byte[]> decide;
+        java.util.function.BiFunction<AdmissionReviews.Request, Long, byte[]> decide;
         if (req.method() == HttpMethod.POST && "/mutate".equals(req.path())) {
             decide = service::mutate;
         } else if (req.method() == HttpMethod.POST && "/validate".equals(req.path())) {
@@ -124,6 +123,7 @@ public class WebhookServer {
             reply(req, 404, AdmissionReviews.error("no such webhook; POST AdmissionReviews to /mutate or /validate"));
             return;
         }
+        long arrived = System.nanoTime(); // the histogram covers reading, parsing, deciding and answering
         int limit = config.admission().maxRequestBytes();
         Buffer body = Buffer.buffer();
         boolean[] over = {false};
@@ -155,7 +155,7 @@ public class WebhookServer {
                 reply(req, 400, AdmissionReviews.error(e.getMessage()));
                 return;
             }
-            reply(req, 200, decide.apply(r));
+            reply(req, 200, decide.apply(r, arrived));
         });
         req.exceptionHandler(e -> LOG.debugf("webhook request aborted: %s", e.getMessage()));
     }

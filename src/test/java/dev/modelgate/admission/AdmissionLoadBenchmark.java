@@ -119,7 +119,7 @@ class AdmissionLoadBenchmark {
 
     /**
      * For a load generator in another process: writes the bodies, the URL and the CA into {@code dir}, answers until
-     * {@code dir/stop} appears, and prints the server's own decision times between {@code dir/mark} and the stop.
+     * {@code dir/stop} appears, and prints the server's own times to answer between {@code dir/mark} and the stop.
      */
     private void serveExternalLoad(java.nio.file.Path dir, URI base, String ca, byte[] mutateBody,
             byte[] validateBody) throws Exception {
@@ -142,7 +142,7 @@ class AdmissionLoadBenchmark {
     }
 
     /**
-     * The server's own time to decide (modelgate_admission_duration_seconds, both webhooks), from the histogram
+     * The server's own time to answer (modelgate_admission_duration_seconds, both webhooks), from the histogram
      * buckets: a percentile is reported as the upper bound of the bucket it falls in.
      */
     private record ServerTimes(double[] bounds, double[] cumulative, long count, double totalNanos, double denials) {
@@ -192,7 +192,7 @@ class AdmissionLoadBenchmark {
         }
 
         void print(String label) {
-            System.out.printf("bench %s, server decision time: %d decisions, mean %.3f ms, p50 <= %.3f ms, "
+            System.out.printf("bench %s, server time to answer: %d answers, mean %.3f ms, p50 <= %.3f ms, "
                     + "p99 <= %.3f ms, p99.9 <= %.3f ms, denials %.0f (none expected)%n", label, count,
                     count == 0 ? 0 : totalNanos / count / 1e6, percentile(0.5), percentile(0.99), percentile(0.999),
                     denials);
