@@ -292,12 +292,18 @@ public final class PodPolicy {
     /** The plan of these exact object versions, built once; objects not stored by an API server are not cached. */
     private SealedPlan sealedPlan(List<TrustedModel> models, Map<String, ModelSource> sources, PlanSettings ps) {
         List<String> versions = new ArrayList<>();
+        boolean stored = true;
         for (TrustedModel tm : models) {
-            versions.add(tm.getMetadata().getNamespace() + "/" + tm.getMetadata().getName() + " "
-                    + VerdictCache.version(tm));
+            String v = VerdictCache.version(tm);
+            stored &= v != null;
+            versions.add(tm.getMetadata().getNamespace() + "/" + tm.getMetadata().getName() + " " + v);
         }
-        new java.util.TreeMap<>(sources).forEach((name, s) -> versions.add(name + " " + VerdictCache.version(s)));
-        if (versions.stream().anyMatch(v -> v.endsWith(" null"))) {
+        for (Map.Entry<String, ModelSource> e : new java.util.TreeMap<>(sources).entrySet()) {
+            String v = VerdictCache.version(e.getValue());
+            stored &= v != null;
+            versions.add(e.getKey() + " " + v);
+        }
+        if (!stored) {
             return SealedPlan.of(PlanBuilder.build(models, sources, ps));
         }
         PlanKey key = new PlanKey(versions, ps);
