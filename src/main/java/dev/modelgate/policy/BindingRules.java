@@ -38,11 +38,11 @@ final class BindingRules {
      * @param modelVolume the model volume's name, or null when the pod declares no models
      * @param verifier    the verifier's index among the init-containers, -1 when none
      */
-    static void check(PodObject pod, JsonNode spec, String modelVolume, int verifier, PolicySnapshot snapshot,
-            PolicySettings settings, List<Violation> out) {
+    static void check(PodObject pod, JsonNode spec, List<PodContainers.Ref> containers, String modelVolume,
+            int verifier, PolicySnapshot snapshot, PolicySettings settings, List<Violation> out) {
         volumes(pod, spec, modelVolume, snapshot, settings, out);
         if (modelVolume != null) {
-            mounts(pod, spec, modelVolume, verifier, out);
+            mounts(pod, containers, modelVolume, verifier, out);
         }
     }
 
@@ -90,8 +90,9 @@ final class BindingRules {
     }
 
     /** Per container (the verifier aside): the model volume read-only, nothing else at or inside its folders. */
-    private static void mounts(PodObject pod, JsonNode spec, String modelVolume, int verifier, List<Violation> out) {
-        for (PodContainers.Ref c : PodContainers.all(spec)) {
+    private static void mounts(PodObject pod, List<PodContainers.Ref> containers, String modelVolume, int verifier,
+            List<Violation> out) {
+        for (PodContainers.Ref c : containers) {
             if (PodContainers.isVerifier(c, verifier)) {
                 continue;
             }

@@ -246,8 +246,9 @@ public final class PodPolicy {
         String models = declaring.modelsAnnotation();
         String volume = models == null ? null : declaring.modelVolume();
         int verifier = PodContainers.verifierIndex(spec, volume);
-        BindingRules.check(pod, spec, volume, verifier, snapshot, settings, out);
-        PrivilegeRules.check(pod, spec, models, volume, verifier, out);
+        List<PodContainers.Ref> containers = PodContainers.all(spec);
+        BindingRules.check(pod, spec, containers, volume, verifier, snapshot, settings, out);
+        PrivilegeRules.check(pod, spec, containers, models, volume, verifier, out);
         return out;
     }
 

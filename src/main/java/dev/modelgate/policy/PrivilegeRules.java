@@ -34,8 +34,8 @@ final class PrivilegeRules {
     }
 
     /** {@code models} and {@code modelVolume} are null when the pod declares no models. */
-    static void check(PodObject pod, JsonNode spec, String models, String modelVolume, int verifier,
-            List<Violation> out) {
+    static void check(PodObject pod, JsonNode spec, List<PodContainers.Ref> containers, String models,
+            String modelVolume, int verifier, List<Violation> out) {
         boolean declares = modelVolume != null;
         if (declares) {
             if (spec.path("shareProcessNamespace").asBoolean(false)) {
@@ -46,7 +46,7 @@ final class PrivilegeRules {
                 out.add(PodRule.PROCESS_SHARING.deny("hostPID", pod.describe(), models, "hostPID: true"));
             }
         }
-        for (PodContainers.Ref c : PodContainers.all(spec)) {
+        for (PodContainers.Ref c : containers) {
             if (c.list().equals("ephemeralContainers")
                     && PodContract.INIT_CONTAINER_NAME.equals(c.node().path("targetContainerName").asText())) {
                 out.add(PodRule.VERIFIER_TARGETED.deny(c.name(), pod.describe(), c.name()));
