@@ -255,6 +255,20 @@ class WebhookHttpsTest {
                 "labelling a claim as a store is free");
     }
 
+    /** Upstream charts mount the models writable: the template is judged as its pods will be after mutation. */
+    @Test
+    void aTemplateWithAWritableModelMountIsAdmittedLikeItsPods() throws Exception {
+        ObjectNode w = object("workloads/fooocus-deployment.yaml");
+        ((ObjectNode) w.at("/spec/template/spec/containers/0/volumeMounts/0")).remove("readOnly");
+        WebhookClient.Answer a = webhook.post("validate", review("CREATE", w, null, null, "argocd"));
+        assertTrue(a.allowed(), a.body()::toString);
+        ObjectNode pod = podFromTemplate(w, "fooocus-1");
+        ObjectNode mutated = (ObjectNode) JsonPatch.apply(
+                webhook.post("mutate", review("CREATE", pod, null, null, "rs")).patch(), pod);
+        assertTrue(mutated.at("/spec/containers/0/volumeMounts/0/readOnly").asBoolean());
+        assertTrue(webhook.post("validate", review("CREATE", mutated, null, null, "rs")).allowed());
+    }
+
     @Test
     void hostPathNextToTheModelsIsRefused() throws Exception {
         ObjectNode w = object("workloads/comfyui-deployment.yaml");

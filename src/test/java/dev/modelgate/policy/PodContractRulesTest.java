@@ -75,6 +75,21 @@ class PodContractRulesTest {
         assertEquals(List.of(), d.violations());
     }
 
+    /** Templates are mutated in place by the policy's own patch applier: it must agree with a full JSON Patch. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @ValueSource(strings = {"comfyui-deployment.yaml", "fooocus-deployment.yaml", "mlx-job.yaml"})
+    void thePolicysPatchApplierAgreesWithJsonPatch(String file) {
+        ObjectNode pod = podFromTemplate(object("workloads/" + file), "p-patch");
+        ((ObjectNode) pod.at("/spec/containers/0/volumeMounts/0")).remove("readOnly");
+        pod.withArray("/spec/initContainers").insertObject(0).put("name", PodContract.INIT_CONTAINER_NAME)
+                .put("image", "fake");
+        ArrayNode ops = policy.mutate(create(pod));
+        assertTrue(ops.size() >= 3, ops::toString);
+        ObjectNode ours = pod.deepCopy();
+        Patches.apply(ours, ops);
+        assertEquals(apply(ops, pod), ours);
+    }
+
     // ------------------------------------------------------------------------------------------------ binding
 
     @Test
