@@ -12,8 +12,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code process-sharing}: {@code shareProcessNamespace} or {@code hostPID} (a container reaches the
  *       verifier's mount through {@code /proc/<pid>/root} and keeps the handle after it exits);</li>
- *   <li>{@code privilege-escape}: a privileged container, an added capability from {@link #CAPABILITIES}, or a
- *       {@code Bidirectional} mount propagation, in any container but the verifier;</li>
+ *   <li>{@code privilege-escape}: a privileged container (or a Windows host process), an added capability from
+ *       {@link #CAPABILITIES}, or a {@code Bidirectional} mount propagation, in any container but the verifier;</li>
  *   <li>{@code verifier-targeted}: an ephemeral container whose {@code targetContainerName} is the verifier
  *       (judged whether or not the pod still declares models).</li>
  * </ul>
@@ -57,6 +57,11 @@ final class PrivilegeRules {
             JsonNode sc = c.node().path("securityContext");
             if (sc.path("privileged").asBoolean(false)) {
                 out.add(escape(pod, models, c, "runs privileged"));
+            }
+            // A Windows host process sees the node's file systems, as a privileged container does.
+            if (sc.path("windowsOptions").path("hostProcess").asBoolean(
+                    spec.path("securityContext").path("windowsOptions").path("hostProcess").asBoolean(false))) {
+                out.add(escape(pod, models, c, "runs as a Windows host process"));
             }
             for (JsonNode cap : sc.path("capabilities").path("add")) {
                 String name = capability(cap.asText());

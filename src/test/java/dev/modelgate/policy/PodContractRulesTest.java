@@ -304,6 +304,14 @@ class PodContractRulesTest {
     }
 
     @Test
+    void windowsHostProcessesAreRefusedAtPodOrContainerLevel() {
+        denied(comfy(spec -> spec.putObject("securityContext").putObject("windowsOptions").put("hostProcess", true)),
+                PodRule.PRIVILEGE_ESCAPE);
+        denied(comfy(spec -> app(spec).putObject("securityContext").putObject("windowsOptions")
+                .put("hostProcess", true)), PodRule.PRIVILEGE_ESCAPE);
+    }
+
+    @Test
     void privilegesInPodsWithoutModelsAreLeftToPodSecurityAdmission() {
         ObjectNode d = object("workloads/comfyui-deployment.yaml");
         ((ObjectNode) d.at("/spec/template/metadata")).remove("annotations");
