@@ -90,6 +90,29 @@ final class CheckCommand implements Callable<Integer> {
             description = "Namespaces never judged besides kube-system; may be given several times.")
     List<String> exempt = new ArrayList<>();
 
+    @Option(names = "--old", paramLabel = "OLD",
+            description = "YAML files or folders with the objects as they are now (e.g. `kubectl get -o yaml` output): "
+                    + "a manifest object with the same kind, namespace and name is judged as an UPDATE from it, as the "
+                    + "webhooks judge pod updates, workload updates and the namespace and model-store label guards; "
+                    + "may be given several times.")
+    List<Path> old = new ArrayList<>();
+
+    @Option(names = "--as", paramLabel = "USER", description = "The user making the updates given with --old, for "
+            + "the guards (modelgate.admission.guard-allowed-users).")
+    String asUser;
+
+    @Option(names = "--as-group", paramLabel = "GROUP", description = "A group of that user (for "
+            + "modelgate.admission.guard-allowed-groups); may be given several times.")
+    List<String> asGroups = new ArrayList<>();
+
+    @Option(names = "--guard-allowed-user", paramLabel = "USER", description = "As modelgate.admission."
+            + "guard-allowed-users in the cluster; may be given several times.")
+    List<String> guardUsers = new ArrayList<>();
+
+    @Option(names = "--guard-allowed-group", paramLabel = "GROUP", description = "As modelgate.admission."
+            + "guard-allowed-groups in the cluster; may be given several times.")
+    List<String> guardGroups = new ArrayList<>();
+
     @Option(names = "--at", paramLabel = "INSTANT",
             description = "Judge reviews and key validity at this time (RFC 3339, e.g. 2026-12-01T00:00:00Z) instead of now.")
     String at;
@@ -123,6 +146,14 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
         }
+        Map<String, JsonNode> before = new LinkedHashMap<>();
+        for (Path p : old) {
+            for (Path f : yamlFiles(p)) {
+                for (JsonNode doc : ResourceYaml.readDocuments(f)) {
+                    before.put(identity(doc, namespace), doc);
+                }
+            }
+        }
         PodPolicy decide = new PodPolicy(settings, snapshot, () -> now);
         List<Judged> judged = new ArrayList<>();
         List<JsonNode> output = new ArrayList<>();
@@ -131,11 +162,17 @@ final class CheckCommand implements Callable<Integer> {
                 JsonNode result = doc;
                 Optional<WorkloadKind> kind = WorkloadKind.ofApiVersion(doc.path("apiVersion").asText(null),
                         doc.path("kind").asText(null));
-                if (kind.isPresent() && doc.isObject()) {
-                    ObjectNode object = ((ObjectNode) doc).deepCopy();
-                    if (object.at("/metadata/namespace").asText("").isEmpty()) {
-                        ((ObjectNode) object.with("metadata")).put("namespace", namespace);
-                    }
+                JsonNode previous = doc.isObject() ? before.get(identity(doc, namespace)) : null;
+                if (previous != null && (kind.isPresent() || GUARDED.contains(doc.path("kind").asText()))) {
+                    // An update, as the validating webhook sees it (the mutating webhook sees pod CREATE only).
+                    String group = kind.map(WorkloadKind::group).orElse("");
+                    String ns = doc.path("kind").asText().equals("Namespace") ? null
+                            : identity(doc, namespace).split("/", -1)[2];
+                    judged.add(new Judged(e.getKey(), doc, decide.validate(AdmissionInput.update(group,
+                            doc.path("kind").asText(), ns, withNamespace(doc, ns), withNamespace(previous, ns),
+                            asUser, asGroups))));
+                } else if (kind.isPresent() && doc.isObject()) {
+                    ObjectNode object = withNamespace(doc, namespace);
                     AdmissionInput in = AdmissionInput.create(kind.get().group(), kind.get().kind(),
                             object.at("/metadata/namespace").asText(), object);
                     // As the API server does: mutating admission first, then validation of the result.
@@ -196,6 +233,27 @@ final class CheckCommand implements Callable<Integer> {
         return code;
     }
 
+    /** Kinds judged only as updates, by the guards. */
+    private static final Set<String> GUARDED = Set.of("Namespace", "PersistentVolumeClaim");
+
+    /** "apiVersion/kind/namespace/name", the namespace defaulted as for the manifests (none for a Namespace). */
+    private static String identity(JsonNode doc, String defaultNamespace) {
+        String ns = doc.path("kind").asText().equals("Namespace") ? ""
+                : doc.at("/metadata/namespace").asText("").isEmpty() ? defaultNamespace
+                : doc.at("/metadata/namespace").asText();
+        String apiVersion = doc.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return group + "/" + doc.path("kind").asText() + "/" + ns + "/" + doc.at("/metadata/name").asText();
+    }
+
+    private static ObjectNode withNamespace(JsonNode doc, String namespace) {
+        ObjectNode object = ((ObjectNode) doc).deepCopy();
+        if (namespace != null && object.at("/metadata/namespace").asText("").isEmpty()) {
+            ((ObjectNode) object.with("metadata")).put("namespace", namespace);
+        }
+        return object;
+    }
+
     private static void addPolicy(ManifestSnapshot snapshot, Path file, JsonNode doc) {
         try {
             snapshot.add(doc);
@@ -251,7 +309,8 @@ final class CheckCommand implements Callable<Integer> {
         exemptNs.add("kube-system");
         try {
             return new PolicySettings(verifierImage, EnforcementMode.parse(defaultMode), exemptNs,
-                    ReviewOverdueAction.parse(reviewOverdue), ScanPolicy.ENFORCE, true, List.of(), Set.of(), Set.of());
+                    ReviewOverdueAction.parse(reviewOverdue), ScanPolicy.ENFORCE, true, List.of(), Set.copyOf(guardUsers),
+                    Set.copyOf(guardGroups));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -80,6 +80,13 @@ public interface ModelGateConfig {
         /** Groups allowed to do the same. */
         Optional<List<String>> guardAllowedGroups();
 
+        /**
+         * Volume types allowed in enforced namespaces besides persistentVolumeClaim, emptyDir, configMap, secret,
+         * downwardAPI, projected and ephemeral (e.g. {@code csi} for a secrets-store driver). Each can reach storage
+         * outside the model contract: allow only types whose storage no one can point at a model store.
+         */
+        Optional<List<String>> allowedVolumeTypes();
+
         /** Largest AdmissionReview body accepted; larger ones get HTTP 413 (the API server caps objects at ~1.5 MiB). */
         @WithDefault("3145728")
         int maxRequestBytes();
@@ -178,6 +185,7 @@ public interface ModelGateConfig {
                 verifier().strict(), verifier().ignore().orElse(List.of()),
                 Set.copyOf(admission().guardAllowedUsers().orElse(List.of())),
                 Set.copyOf(admission().guardAllowedGroups().orElse(List.of())),
+                Set.copyOf(admission().allowedVolumeTypes().orElse(List.of())),
                 VerifierResources.of(verifier().resources().requestsCpu(), verifier().resources().requestsMemory(),
                         verifier().resources().limitsCpu(), verifier().resources().limitsMemory()));
     }

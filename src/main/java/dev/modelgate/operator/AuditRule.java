@@ -13,6 +13,8 @@ public enum AuditRule {
     KEY_REVOKED("key-revoked", "fail", "SigningKeyRevoked"),
     /** The source's keys or certificates expired, so the model's signature can no longer be trusted. */
     KEY_EXPIRED("key-expired", "fail", "SigningKeyExpired"),
+    /** The pod does not run the verifier the mutating webhook injects (replaced, edited or missing). */
+    VERIFIER_ALTERED("verifier-altered", "fail", "VerifierAltered"),
     /** The pod's verifier init-container failed. */
     VERIFICATION_FAILED("verification-failed", "fail", "VerificationFailed");
 

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Which audit rules a model's verdict breaks, with the sentence each pod report carries. Model-wide rules only;
- * {@link AuditRule#VERIFICATION_FAILED} belongs to one pod and is added by the reconciler.
+ * {@link AuditRule#VERIFICATION_FAILED} and {@link AuditRule#VERIFIER_ALTERED} belong to one pod and are added by
+ * the reconciler.
  *
  * <p>Key rules fire only when the source has lost trust because of its keys (no valid key left, a CA expired): a
  * source that rotates one key out of several stays Ready, and its models' signatures are re-checked by the

@@ -18,6 +18,9 @@ public final class PodModels {
     /** Name of the init-container the mutating webhook injects. */
     public static final String VERIFIER_CONTAINER = "modelgate-verifier";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private PodModels() {
     }
 
@@ -38,6 +41,15 @@ public final class PodModels {
             }
         }
         return new ArrayList<>(names);
+    }
+
+    /**
+     * Why the pod does not run the verifier the mutating webhook injects with {@code image}, or empty when it does
+     * (see {@link dev.modelgate.policy.VerifierContainer#differenceFromInjected}).
+     */
+    public static Optional<String> verifierDifference(Pod pod, String image) {
+        return dev.modelgate.policy.VerifierContainer.differenceFromInjected(
+                JSON.valueToTree(pod), image);
     }
 
     /**

@@ -245,6 +245,9 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
             String podName = pod.getMetadata().getName();
             rules.forEach((rule, message) -> findings.add(new PodFinding(ns, podName, uid, name, rule,
                     "pod " + podName + " uses " + message)));
+            PodModels.verifierDifference(pod, config.verifier().image()).ifPresent(why -> findings.add(
+                    new PodFinding(ns, podName, uid, name, AuditRule.VERIFIER_ALTERED, "pod " + podName + " uses "
+                            + "TrustedModel " + name + " without the verifier ModelGate injects: " + why)));
             PodModels.failedVerification(pod).ifPresent(f -> findings.add(new PodFinding(ns, podName, uid, name,
                     AuditRule.VERIFICATION_FAILED, "pod " + podName + " failed verification of TrustedModel " + name
                             + " (" + f.reason() + "): " + f.message())));

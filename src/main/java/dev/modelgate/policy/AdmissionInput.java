@@ -27,4 +27,10 @@ public record AdmissionInput(String operation, String group, String kind, String
     public static AdmissionInput create(String group, String kind, String namespace, JsonNode object) {
         return new AdmissionInput("CREATE", group, kind, null, namespace, object, null, null, List.of());
     }
+
+    /** An UPDATE from {@code oldObject} to {@code object} by {@code username} in {@code groups}. */
+    public static AdmissionInput update(String group, String kind, String namespace, JsonNode object,
+            JsonNode oldObject, String username, List<String> groups) {
+        return new AdmissionInput("UPDATE", group, kind, null, namespace, object, oldObject, username, groups);
+    }
 }

@@ -18,6 +18,7 @@ public final class PodObject {
     private final String name;
     private final JsonNode object;
     private PodSpec spec;
+    private Map<String, String> annotations;
 
     public PodObject(WorkloadKind kind, String namespace, JsonNode object) {
         this.kind = kind;
@@ -54,14 +55,17 @@ public final class PodObject {
         return kind.kind() + " " + (namespace == null || namespace.isEmpty() ? "" : namespace + "/") + name;
     }
 
-    /** The pod (template) annotations, empty when there are none. */
+    /** The pod (template) annotations, empty when there are none; read once (the decision asks several times). */
     public Map<String, String> annotations() {
-        JsonNode a = object.at(kind.metadataPointer() + "/annotations");
-        Map<String, String> out = new HashMap<>();
-        if (a.isObject()) {
-            a.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        if (annotations == null) {
+            JsonNode a = object.at(kind.metadataPointer() + "/annotations");
+            Map<String, String> out = new HashMap<>();
+            if (a.isObject()) {
+                a.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            }
+            annotations = java.util.Collections.unmodifiableMap(out);
         }
-        return out;
+        return annotations;
     }
 
     /** The pod spec node (a missing node when the object has none). */

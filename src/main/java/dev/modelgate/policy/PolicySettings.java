@@ -18,10 +18,13 @@ import java.util.Set;
  * @param ignoreGlobs         paths the verifier leaves out of the strict check
  * @param guardUsers          users allowed to remove the enforce label or a models annotation
  * @param guardGroups         groups allowed to do the same
+ * @param allowedVolumeTypes  volume types an administrator allows in enforced namespaces besides
+ *                            {@link BindingRules#ALLOWED_TYPES} (e.g. {@code csi}, {@code hostPath})
  */
 public record PolicySettings(String verifierImage, EnforcementMode defaultMode, Set<String> exemptNamespaces,
         ReviewOverdueAction reviewOverdueAction, ScanPolicy defaultScanPolicy, boolean strict,
-        List<String> ignoreGlobs, Set<String> guardUsers, Set<String> guardGroups, VerifierResources verifierResources) {
+        List<String> ignoreGlobs, Set<String> guardUsers, Set<String> guardGroups, Set<String> allowedVolumeTypes,
+        VerifierResources verifierResources) {
 
     /** The image tag this build's chart deploys; check and tests use it when nothing else is configured. */
     public static final String DEFAULT_VERIFIER_IMAGE = "ghcr.io/modelgate/modelgate:0.1.0";
@@ -31,15 +34,22 @@ public record PolicySettings(String verifierImage, EnforcementMode defaultMode, 
         ignoreGlobs = List.copyOf(ignoreGlobs);
         guardUsers = Set.copyOf(guardUsers);
         guardGroups = Set.copyOf(guardGroups);
+        allowedVolumeTypes = Set.copyOf(allowedVolumeTypes);
         java.util.Objects.requireNonNull(verifierResources, "verifierResources");
     }
 
-    /** The settings with the default verifier resources. */
+    /** Without extra volume types and with the default verifier resources. */
     public PolicySettings(String verifierImage, EnforcementMode defaultMode, Set<String> exemptNamespaces,
             ReviewOverdueAction reviewOverdueAction, ScanPolicy defaultScanPolicy, boolean strict,
             List<String> ignoreGlobs, Set<String> guardUsers, Set<String> guardGroups) {
         this(verifierImage, defaultMode, exemptNamespaces, reviewOverdueAction, defaultScanPolicy, strict, ignoreGlobs,
-                guardUsers, guardGroups, VerifierResources.DEFAULT);
+                guardUsers, guardGroups, Set.of(), VerifierResources.DEFAULT);
+    }
+
+    /** The same settings with these extra volume types allowed. */
+    public PolicySettings withAllowedVolumeTypes(Set<String> types) {
+        return new PolicySettings(verifierImage, defaultMode, exemptNamespaces, reviewOverdueAction,
+                defaultScanPolicy, strict, ignoreGlobs, guardUsers, guardGroups, types, verifierResources);
     }
 
     /** The shipped defaults: enforce, warn on overdue reviews, scan enforce, strict, no ignores, no guard bypass. */

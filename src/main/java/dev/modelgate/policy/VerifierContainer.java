@@ -80,6 +80,55 @@ public final class VerifierContainer {
         return normalise(actual).equals(normalise(expected));
     }
 
+    /**
+     * For the audit of running pods: why a pod that declares models does not run the verifier the mutation would
+     * inject with the plan it carries (missing, not last, another image, command, mounts or security context, or a
+     * plan whose digest is not the annotated one), or empty when it does. The plan itself is not re-judged against
+     * the current TrustedModels: the verifier checked the files against it when the pod started. A pod with no
+     * verifier at all is not reported here: containers cannot be added to a pod after creation, so it was admitted
+     * without one (warn or audit mode, or before ModelGate was installed) and reported then.
+     */
+    public static java.util.Optional<String> differenceFromInjected(JsonNode pod, String image) {
+        JsonNode annotations = pod.path("metadata").path("annotations");
+        if (!annotations.has(PodContract.ANNOTATION_MODELS)) {
+            return java.util.Optional.empty();
+        }
+        String volume = annotations.path(PodContract.ANNOTATION_VOLUME).asText("").strip();
+        volume = volume.isEmpty() ? PodContract.DEFAULT_VOLUME : volume;
+        JsonNode inits = pod.path("spec").path("initContainers");
+        JsonNode last = inits.path(inits.size() - 1);
+        int named = 0;
+        for (JsonNode c : inits) {
+            named += PodContract.INIT_CONTAINER_NAME.equals(c.path("name").asText()) ? 1 : 0;
+        }
+        if (named == 0) {
+            return java.util.Optional.empty();
+        }
+        if (named > 1 || !PodContract.INIT_CONTAINER_NAME.equals(last.path("name").asText())) {
+            return java.util.Optional.of("its " + PodContract.INIT_CONTAINER_NAME
+                    + " is not the single last init-container");
+        }
+        if (!image.equals(last.path("image").asText())) {
+            return java.util.Optional.of("its " + PodContract.INIT_CONTAINER_NAME + " runs image '"
+                    + last.path("image").asText() + "' instead of '" + image + "'");
+        }
+        String plan = planOf(last);
+        if (plan == null) {
+            return java.util.Optional.of("its " + PodContract.INIT_CONTAINER_NAME + " carries no plan");
+        }
+        String sha = java.util.HexFormat.of().formatHex(dev.modelgate.integrity.Sha256.newDigest()
+                .digest(plan.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (!sha.equals(annotations.path(PodContract.ANNOTATION_PLAN_SHA256).asText())) {
+            return java.util.Optional.of("the digest of its plan is not annotation "
+                    + PodContract.ANNOTATION_PLAN_SHA256);
+        }
+        if (!matches(last, expected(plan, image, volume))) {
+            return java.util.Optional.of("its " + PodContract.INIT_CONTAINER_NAME + " differs from the injected one "
+                    + "(command, arguments, env, mounts or security context)");
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The plan JSON a container carries in {@link PodContract#ENV_PLAN}, or null. */
     public static String planOf(JsonNode container) {
         for (JsonNode e : container.path("env")) {

@@ -199,6 +199,88 @@ class WebhookHttpsTest {
                 + "only the verifier may write model files", a.message());
     }
 
+    /** The attack of the issue: patch the verifier's image of a pending pod to one that exits 0. */
+    @Test
+    void replacingTheVerifierImageOfAnAdmittedPodIsRefused() throws Exception {
+        ObjectNode pod = podFromTemplate(object("workloads/comfyui-deployment.yaml"), "comfyui-1");
+        ObjectNode admitted = (ObjectNode) JsonPatch.apply(
+                webhook.post("mutate", review("CREATE", pod, null, null, "rs")).patch(), pod);
+        assertTrue(webhook.post("validate", review("CREATE", admitted, null, null, "rs")).allowed());
+        ObjectNode swapped = admitted.deepCopy();
+        JsonNode inits = swapped.at("/spec/initContainers");
+        ((ObjectNode) inits.get(inits.size() - 1)).put("image", "busybox:1.36");
+        WebhookClient.Answer patchNothing = webhook.post("mutate", review("UPDATE", swapped, admitted, null, "mallory"));
+        assertEquals(0, patchNothing.patch().size(), "the mutating webhook changes new pods only");
+        WebhookClient.Answer a = webhook.post("validate", review("UPDATE", swapped, admitted, null, "mallory"));
+        assertFalse(a.allowed());
+        assertEquals(403, a.response().path("status").path("code").asInt());
+        assertTrue(a.message().startsWith("Pod comfyui/comfyui-1: this update changes the modelgate-verifier "
+                + "init-container of a pod admitted with models sdxl-base, sdxl-vae (rule model-contract-changed)"),
+                a.message());
+        // A label update of the same pod is admitted.
+        ObjectNode labelled = admitted.deepCopy();
+        ((ObjectNode) labelled.get("metadata")).putObject("labels").put("team", "imaging");
+        assertTrue(webhook.post("validate", review("UPDATE", labelled, admitted, null, "alice")).allowed());
+    }
+
+    @Test
+    void ephemeralContainerTargetingTheVerifierIsRefused() throws Exception {
+        ObjectNode pod = podFromTemplate(object("workloads/mlx-job.yaml"), "eval-2");
+        ObjectNode admitted = (ObjectNode) JsonPatch.apply(
+                webhook.post("mutate", review("CREATE", pod, null, null, "a")).patch(), pod);
+        ObjectNode debug = admitted.deepCopy();
+        ((ObjectNode) debug.get("spec")).putArray("ephemeralContainers").addObject().put("name", "dbg")
+                .put("image", "busybox:1.36").put("targetContainerName", PodContract.INIT_CONTAINER_NAME);
+        WebhookClient.Answer a = webhook.post("validate", review("UPDATE", debug, admitted, "ephemeralcontainers",
+                "bob"));
+        assertFalse(a.allowed());
+        assertEquals("Pod mlx/eval-2: ephemeral container dbg targets the modelgate-verifier init-container (rule "
+                + "verifier-targeted), so it would share its processes and writable mount; target the application "
+                + "container instead", a.message());
+    }
+
+    @Test
+    void removingTheModelStoreLabelIsRefusedUnlessAllowed() throws Exception {
+        JsonNode before = serialization.convertValue(
+                client.persistentVolumeClaims().inNamespace("comfyui").withName("comfyui-models").get(), JsonNode.class);
+        ObjectNode after = before.deepCopy();
+        ((ObjectNode) after.at("/metadata/labels")).remove(PodContract.LABEL_MODEL_STORE);
+        WebhookClient.Answer a = webhook.post("validate", review("UPDATE", after, before, null, "mallory"));
+        assertFalse(a.allowed());
+        assertEquals("PersistentVolumeClaim comfyui/comfyui-models: removing label modelgate.dev/model-store=true is "
+                + "refused for user mallory (rule model-store-guard), since it would let any pod mount the model store "
+                + "writable; ask an administrator listed in modelgate.admission.guard-allowed-users or -groups to make "
+                + "the change", a.message());
+        assertTrue(webhook.post("validate", review("UPDATE", before, after, null, "mallory")).allowed(),
+                "labelling a claim as a store is free");
+    }
+
+    /** Upstream charts mount the models writable: the template is judged as its pods will be after mutation. */
+    @Test
+    void aTemplateWithAWritableModelMountIsAdmittedLikeItsPods() throws Exception {
+        ObjectNode w = object("workloads/fooocus-deployment.yaml");
+        ((ObjectNode) w.at("/spec/template/spec/containers/0/volumeMounts/0")).remove("readOnly");
+        WebhookClient.Answer a = webhook.post("validate", review("CREATE", w, null, null, "argocd"));
+        assertTrue(a.allowed(), a.body()::toString);
+        ObjectNode pod = podFromTemplate(w, "fooocus-1");
+        ObjectNode mutated = (ObjectNode) JsonPatch.apply(
+                webhook.post("mutate", review("CREATE", pod, null, null, "rs")).patch(), pod);
+        assertTrue(mutated.at("/spec/containers/0/volumeMounts/0/readOnly").asBoolean());
+        assertTrue(webhook.post("validate", review("CREATE", mutated, null, null, "rs")).allowed());
+    }
+
+    @Test
+    void hostPathNextToTheModelsIsRefused() throws Exception {
+        ObjectNode w = object("workloads/comfyui-deployment.yaml");
+        ObjectNode spec = (ObjectNode) w.at("/spec/template/spec");
+        spec.withArray("volumes").addObject().put("name", "store-dir").putObject("hostPath")
+                .put("path", "/var/lib/kubelet/pods");
+        WebhookClient.Answer a = webhook.post("validate", review("CREATE", w, null, null, "carol"));
+        assertFalse(a.allowed());
+        assertTrue(a.message().contains("volume 'store-dir' is a hostPath volume, which can reach storage outside "
+                + "the model contract (rule volume-type)"), a.message());
+    }
+
     @Test
     void cronJobTemplateIsJudged() throws Exception {
         ObjectNode job = object("workloads/mlx-job-unannotated.yaml");

@@ -250,6 +250,7 @@ class HelmChartTest {
                 Map.entry("MODELGATE_ADMISSION_GUARD_ALLOWED_USERS",
                         "alice@example.com,system:serviceaccount:argocd:argocd-application-controller"),
                 Map.entry("MODELGATE_ADMISSION_GUARD_ALLOWED_GROUPS", "platform-admins"),
+                Map.entry("MODELGATE_ADMISSION_ALLOWED_VOLUME_TYPES", "csi,hostPath"),
                 Map.entry("MODELGATE_OPERATOR_RESYNC", "5m"),
                 Map.entry("MODELGATE_WEBHOOK_TLS_SOURCE", "cert-manager"),
                 Map.entry("MODELGATE_WEBHOOK_SECRET_NAME", "mg-tls"),
@@ -458,7 +459,7 @@ class HelmChartTest {
         JsonNode pods = webhook(config, "validate.pods.modelgate.dev");
         assertCommonWebhookSettings(pods, 5, "modelgate-webhook", "/validate");
         assertEquals(new TreeSet<>(List.of(
-                " v1 pods CREATE",
+                " v1 pods CREATE,UPDATE",
                 " v1 pods/ephemeralcontainers UPDATE",
                 "apps v1 deployments CREATE,UPDATE",
                 "apps v1 statefulsets CREATE,UPDATE",
@@ -479,6 +480,16 @@ class HelmChartTest {
         assertEquals(notIn(guard), List.of("kube-system", "modelgate-system"));
         assertEquals(1, guard.at("/namespaceSelector/matchExpressions").size(),
                 "the guard must not require the label it guards in its namespaceSelector");
+    }
+
+    @Test
+    void modelStoreGuardSeesTheStoreLabelBeingRemoved() {
+        JsonNode guard = webhook(defaults.one("ValidatingWebhookConfiguration"), "validate.modelstores.modelgate.dev");
+        assertCommonWebhookSettings(guard, 5, "modelgate-webhook", "/validate");
+        assertEquals(Set.of(" v1 persistentvolumeclaims UPDATE"), rules(guard));
+        // objectSelector matches on the old object too, so removing the label is still sent here
+        assertEquals("true", guard.at("/objectSelector/matchLabels/modelgate.dev~1model-store").asText());
+        assertOptInSelector(guard, List.of("kube-system", "modelgate-system"));
     }
 
     @Test

@@ -297,6 +297,30 @@ class OperatorReconcileTest {
                 + "withdraw the approval");
     }
 
+    /** A pod whose verifier image was swapped after admission (or that got past the webhook) is reported. */
+    @Test
+    void aRunningPodWhoseVerifierDiffersFromTheInjectedOneIsReported() {
+        cluster.create(source("swap-src", "https://models.example.com/swap/"));
+        cluster.create(model("swap", "sdxl", "swap-src", file("sdxl.safetensors", SHA_A, 3, null)));
+        await().atMost(WAIT).until(() -> cluster.isTrue("swap", "sdxl", ConditionType.READY));
+        Pod pod = new PodBuilder().withNewMetadata().withName("comfy-swapped").withNamespace("swap")
+                .addToAnnotations(PodModels.MODELS_ANNOTATION, "sdxl").endMetadata()
+                .withNewSpec().addNewInitContainer().withName(PodModels.VERIFIER_CONTAINER).withImage("busybox:1.36")
+                .withArgs("verify-pod").addNewVolumeMount().withName("models").withMountPath("/modelgate/volume")
+                .endVolumeMount().endInitContainer()
+                .addNewContainer().withName("app").withImage("comfyui").endContainer()
+                .addNewVolume().withName("models").withNewEmptyDir().endEmptyDir().endVolume().endSpec()
+                .withNewStatus().withPhase("Running").endStatus()
+                .build();
+        client.pods().inNamespace("swap").resource(pod).create();
+        String expected = "pod comfy-swapped uses TrustedModel sdxl without the verifier ModelGate injects: its "
+                + "modelgate-verifier runs image 'busybox:1.36' instead of '"
+                + dev.modelgate.policy.PolicySettings.DEFAULT_VERIFIER_IMAGE + "'";
+        await().atMost(WAIT).until(() -> cluster.events("swap", "Pod", "comfy-swapped").stream()
+                .anyMatch(e -> "VerifierAltered".equals(e.getReason()) && "Warning".equals(e.getType())
+                        && expected.equals(e.getMessage())));
+    }
+
     @Test
     void aFailedVerifierIsRecordedOnEveryModelThePodNamesAndCountedOnce() {
         cluster.create(source("ver-src", "https://models.example.com/ver/"));

@@ -23,6 +23,46 @@ class PodModelsTest {
                 .build()));
     }
 
+    /** The audit's view of a running pod: does it run the verifier the mutating webhook injects? */
+    @Test
+    void aVerifierThatDiffersFromTheInjectedOneIsReported() throws Exception {
+        var policy = new dev.modelgate.policy.PodPolicy(dev.modelgate.policy.AdmissionFixtures.settings(),
+                dev.modelgate.policy.AdmissionFixtures.snapshot(), () -> dev.modelgate.policy.AdmissionFixtures.NOW);
+        var template = dev.modelgate.policy.AdmissionFixtures.object("workloads/comfyui-deployment.yaml");
+        var raw = dev.modelgate.policy.AdmissionFixtures.podFromTemplate(template, "p-audit");
+        var mutated = dev.modelgate.policy.AdmissionFixtures.apply(
+                policy.mutate(dev.modelgate.policy.AdmissionFixtures.create(raw)), raw);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String image = dev.modelgate.policy.AdmissionFixtures.IMAGE;
+        Pod injected = json.treeToValue(mutated, Pod.class);
+        assertEquals(Optional.empty(), PodModels.verifierDifference(injected, image));
+
+        Pod swapped = json.treeToValue(mutated, Pod.class);
+        swapped.getSpec().getInitContainers().get(0).setImage("busybox:1.36");
+        assertEquals(Optional.of("its modelgate-verifier runs image 'busybox:1.36' instead of '" + image + "'"),
+                PodModels.verifierDifference(swapped, image));
+
+        Pod root = json.treeToValue(mutated, Pod.class);
+        root.getSpec().getInitContainers().get(0).getSecurityContext().setRunAsUser(0L);
+        assertEquals(Optional.of("its modelgate-verifier differs from the injected one (command, arguments, env, "
+                + "mounts or security context)"), PodModels.verifierDifference(root, image));
+
+        Pod otherPlan = json.treeToValue(mutated, Pod.class);
+        otherPlan.getMetadata().getAnnotations().put("modelgate.dev/plan-sha256", "0".repeat(64));
+        assertEquals(Optional.of("the digest of its plan is not annotation modelgate.dev/plan-sha256"),
+                PodModels.verifierDifference(otherPlan, image));
+
+        Pod none = json.treeToValue(raw, Pod.class);
+        assertEquals(Optional.empty(), PodModels.verifierDifference(none, image),
+                "a pod admitted without a verifier (warn or audit mode) was reported at admission");
+        Pod twice = json.treeToValue(mutated, Pod.class);
+        twice.getSpec().getInitContainers().add(0, twice.getSpec().getInitContainers().get(0));
+        assertEquals(Optional.of("its modelgate-verifier is not the single last init-container"),
+                PodModels.verifierDifference(twice, image));
+        none.getMetadata().getAnnotations().remove("modelgate.dev/models");
+        assertEquals(Optional.empty(), PodModels.verifierDifference(none, image), "pods without models are not judged");
+    }
+
     @Test
     void onlyPendingAndRunningPodsNotBeingDeletedAreActive() {
         assertTrue(PodModels.isActive(withPhase("Running")));

@@ -205,15 +205,25 @@ class PodPolicyTest {
         assertEquals(List.of(PodRule.PLAN_MISMATCH), rules(policy.validate(create(pod))));
     }
 
+    /** A template is judged as its pods will be after mutation: a writable model mount is made read-only there. */
     @Test
-    void writableTemplateMountIsRefused() {
+    void writableTemplateMountIsAdmittedAsItsPodsWillBeMutated() {
         ObjectNode d = object("workloads/comfyui-deployment.yaml");
         ((ObjectNode) d.at("/spec/template/spec/containers/0/volumeMounts/0")).put("readOnly", false);
         AdmissionDecision r = policy.validate(create(d));
-        assertFalse(r.allowed());
-        assertEquals("Deployment comfyui/comfyui: container comfyui mounts the model volume ('models' at "
+        assertTrue(r.allowed(), r::toString);
+        assertEquals(List.of(), r.violations());
+        assertFalse(d.at("/spec/template/spec/containers/0/volumeMounts/0/readOnly").asBoolean(),
+                "the workload itself is not changed");
+        // The same spec as a bare pod: admitted after mutation too, with the mount made read-only.
+        ObjectNode pod = podFromTemplate(d, "p-writable");
+        assertTrue(policy.validate(create(mutated(pod))).allowed());
+        // Without the mutation (a pod that reached validation unmutated) the writable mount is refused.
+        ObjectNode unmutated = mutated(pod);
+        ((ObjectNode) unmutated.at("/spec/containers/0/volumeMounts/0")).put("readOnly", false);
+        assertEquals("Pod comfyui/p-writable: container comfyui mounts the model volume ('models' at "
                 + "/opt/ComfyUI/models) writable (rule writable-model-mount); set readOnly: true on that volumeMount, "
-                + "only the verifier may write model files", r.message());
+                + "only the verifier may write model files", policy.validate(create(unmutated)).message());
     }
 
     @Test
