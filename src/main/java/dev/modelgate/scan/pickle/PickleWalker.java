@@ -76,12 +76,25 @@ public final class PickleWalker {
     private record CallResult(Glob origin) {
     }
 
+    /** A tuple whose first items are known (calls with guarded globals look at their arguments). */
+    private record Tup(List<Object> items, boolean partial) {
+    }
+
+    private static final Tup EMPTY_TUPLE = new Tup(List.of(), false);
+    private static final int TUPLE_ITEMS = 8;
+    private static final java.util.regex.Pattern ENUM_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final java.util.Set<String> LATIN1 = java.util.Set.of(
+            "latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1", "iso_8859_1", "l1");
+
     private static final class Import {
         final String module;
         final String name;
         final long offset;
         final List<String> calls = new ArrayList<>();
         int callCount;
+        long pushes;
+        long safeCalls;
+        String misuse;
 
         Import(String module, String name, long offset) {
             this.module = module;
@@ -102,6 +115,7 @@ public final class PickleWalker {
     private final Map<String, Import> imports = new LinkedHashMap<>();
     private final List<ScanFinding> findings = new ArrayList<>();
     private int calls;
+    private int lastMarkSize;
     private int protocol;
     private boolean torchMagic;
     private long opcodes;
@@ -136,18 +150,48 @@ public final class PickleWalker {
         List<ScanFinding> out = new ArrayList<>(findings);
         for (Import imp : imports.values()) {
             List<PickleRules.Judgement> js = rules.judge(imp.module, imp.name);
-            if (js.isEmpty()) {
-                continue;
+            PickleRules.Guard guard = rules.guard(imp.module, imp.name);
+            boolean guardHeld = guard != null && imp.misuse == null && imp.pushes == imp.safeCalls;
+            if (js.isEmpty() && (guard == null || guardHeld) || !js.isEmpty() && guardHeld) {
+                continue; // on the allowlist, or allowed for the use the walker saw at every call
             }
-            PickleRules.Judgement worst = js.get(0);
-            StringBuilder reason = new StringBuilder(worst.reason());
+            String global = imp.module + "." + imp.name;
+            Severity severity;
+            String why;
+            if (guard != null) {
+                severity = js.isEmpty() || !js.get(0).severity().atLeast(Severity.HIGH) ? Severity.HIGH
+                        : js.get(0).severity();
+                why = global + " is allowed only where " + guard.reason() + ", and here "
+                        + (imp.misuse != null ? imp.misuse : "it is used in another way (passed on, not called)")
+                        + (js.isEmpty() ? "" : " (" + js.get(0).reason() + ")");
+            } else if (depth > 0 || js.get(0).severity().atLeast(Severity.HIGH)) {
+                // the denylist's word: a known danger, or an import in a pickle that is only data here
+                severity = js.get(0).severity();
+                why = js.get(0).reason();
+            } else if (rules.reviewed(imp.module, imp.name)) {
+                severity = Severity.LOW;
+                why = global + " is accepted by a reviewed exception (spec.scan.allowGlobals) although it is not on"
+                        + " the allowlist (" + js.get(0).reason() + ")";
+            } else {
+                // allowlist-first: what real model files do not use is refused, whatever the denylist says
+                severity = Severity.HIGH;
+                why = global + " is not on the allowlist of globals model files use (" + js.get(0).reason()
+                        + "); loading imports and can run code no review has seen: refused under enforce unless"
+                        + " the model lists it in spec.scan.allowGlobals after review";
+            }
+            if (depth == 0 && guard == null && js.get(0).severity().atLeast(Severity.HIGH)
+                    && rules.reviewed(imp.module, imp.name)) {
+                why += "; a reviewed exception cannot accept a global the denylist rates "
+                        + js.get(0).severity();
+            }
+            StringBuilder reason = new StringBuilder(why);
             if (imp.callCount > 0) {
                 reason.append("; called ").append(imp.callCount).append("x (").append(String.join(", ", imp.calls))
                         .append(imp.callCount > imp.calls.size() ? ", ..." : "").append(")");
             } else {
                 reason.append("; imported (importing it is enough to load the module)");
             }
-            out.add(new ScanFinding(worst.severity(), imp.module, imp.name, imp.offset, reason.toString()));
+            out.add(new ScanFinding(severity, imp.module, imp.name, imp.offset, reason.toString()));
         }
         List<String> globals = new ArrayList<>();
         for (Import imp : imports.values()) {
@@ -238,8 +282,11 @@ public final class PickleWalker {
                     push(PERSISTENT, off);
                 }
                 case 'R' -> { // REDUCE
-                    pop(off);
+                    Object args = pop(off);
                     Object callable = pop(off);
+                    if (callable instanceof Glob g) {
+                        guarded(g, args, off);
+                    }
                     call(callable, "REDUCE", off);
                     push(new CallResult(callable instanceof Glob g ? g : null), off);
                 }
@@ -331,25 +378,30 @@ public final class PickleWalker {
                     popMark(off);
                     peek(off);
                 }
-                case 'd', 'l', 't', 0x91 -> { // DICT, LIST, TUPLE, FROZENSET
+                case 'd', 'l', 0x91 -> { // DICT, LIST, FROZENSET
                     popMark(off);
                     push(OTHER, off);
                 }
-                case '}', ']', ')', 0x8f -> push(OTHER, off); // EMPTY_DICT, EMPTY_LIST, EMPTY_TUPLE, EMPTY_SET
+                case 't' -> { // TUPLE
+                    List<Object> items = popMark(off);
+                    push(tuple(items, lastMarkSize > items.size()), off);
+                }
+                case '}', ']', 0x8f -> push(OTHER, off); // EMPTY_DICT, EMPTY_LIST, EMPTY_SET
+                case ')' -> push(EMPTY_TUPLE, off); // EMPTY_TUPLE
                 case 0x85 -> { // TUPLE1
-                    pop(off);
-                    push(OTHER, off);
+                    Object a = pop(off);
+                    push(tuple(List.of(a), false), off);
                 }
                 case 0x86 -> { // TUPLE2
-                    pop(off);
-                    pop(off);
-                    push(OTHER, off);
+                    Object b = pop(off);
+                    Object a = pop(off);
+                    push(tuple(List.of(a, b), false), off);
                 }
                 case 0x87 -> { // TUPLE3
-                    pop(off);
-                    pop(off);
-                    pop(off);
-                    push(OTHER, off);
+                    Object c = pop(off);
+                    Object b = pop(off);
+                    Object a = pop(off);
+                    push(tuple(List.of(a, b, c), false), off);
                 }
                 case 'c' -> { // GLOBAL
                     String module = in.utf8Line(off);
@@ -381,8 +433,9 @@ public final class PickleWalker {
                 }
                 case 0x82, 0x83, 0x84 -> { // EXT1, EXT2, EXT4
                     long code = op == 0x82 ? in.u8(off) : op == 0x83 ? in.u16(off) : in.s32(off);
-                    findings.add(ScanFinding.of(Severity.MEDIUM, off, "extension code " + code
-                            + ": imports whatever global the loading process registered with copyreg"));
+                    findings.add(ScanFinding.of(Severity.HIGH, off, "extension code " + code + " (EXT"
+                            + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4) + "): imports whatever global the loading process"
+                            + " registered with copyreg, which no scan of the file can know; model files never use it"));
                     push(new Glob("copyreg", "_extension_registry." + code, off), off);
                 }
                 case 'g' -> push(memoGet(parseIndex(in.line(off), off), off), off); // GET
@@ -417,7 +470,19 @@ public final class PickleWalker {
         if (stack.size() >= limits.maxStack()) {
             throw new LimitError("stack deeper than " + limits.maxStack(), off);
         }
+        if (v instanceof Glob g) {
+            importOf(g).pushes++; // every copy on the stack must be consumed by a checked call (see guarded)
+        }
         stack.add(v);
+    }
+
+    private static Object tuple(List<Object> items, boolean partial) {
+        for (Object o : items) {
+            if (o != OTHER) {
+                return new Tup(items, partial);
+            }
+        }
+        return partial ? new Tup(List.of(), true) : OTHER; // plain data: nothing a guard looks at
     }
 
     private Object pop(long off) throws PickleError {
@@ -440,7 +505,8 @@ public final class PickleWalker {
         }
         int k = marks[--markCount];
         List<Object> tail = stack.subList(k, stack.size());
-        List<Object> items = new ArrayList<>(tail.size() <= 8 ? tail : tail.subList(0, 1));
+        lastMarkSize = tail.size();
+        List<Object> items = new ArrayList<>(tail.size() <= TUPLE_ITEMS ? tail : tail.subList(0, 1));
         tail.clear();
         return items;
     }
@@ -487,18 +553,79 @@ public final class PickleWalker {
 
     private void call(Object callable, String opcode, long off) {
         calls++;
+        // a callable that is not an import was obtained at load time: what it reaches cannot be judged from
+        // the file, and no model file needs one, so it refuses (an embedded pickle is only data: MEDIUM)
+        Severity unknown = depth == 0 ? Severity.HIGH : Severity.MEDIUM;
         if (callable instanceof Glob g) {
             Import imp = importOf(g);
             imp.callCount++;
             if (imp.calls.size() < 3) {
                 imp.calls.add(opcode + "@" + off);
             }
-        } else if (callable instanceof CallResult) {
-            findings.add(ScanFinding.of(Severity.MEDIUM, off,
-                    opcode + " calls the result of another call (a callable obtained at load time)"));
+            if (!opcode.equals("REDUCE") && imp.misuse == null && rules.guard(g.module(), g.name()) != null) {
+                imp.misuse = "it is called by " + opcode + "@" + off;
+            }
+        } else if (callable instanceof CallResult c) {
+            findings.add(ScanFinding.of(unknown, off, opcode + " calls the result of another call"
+                    + (c.origin() == null ? "" : " (of " + c.origin().module() + "." + c.origin().name() + ")")
+                    + ": a callable obtained at load time, such as a builtins dictionary lookup or an attribute"
+                    + " walk; model files never do this"));
         } else if (callable == PERSISTENT) {
-            findings.add(ScanFinding.of(Severity.MEDIUM, off,
-                    opcode + " calls an object returned by persistent_load"));
+            findings.add(ScanFinding.of(unknown, off, opcode + " calls an object returned by persistent_load"));
+        }
+    }
+
+    /** A REDUCE of a guarded import: counts the call as safe when its arguments are the allowed use. */
+    private void guarded(Glob g, Object args, long off) {
+        PickleRules.Guard guard = rules.guard(g.module(), g.name());
+        if (guard == null) {
+            return;
+        }
+        Import imp = importOf(g);
+        String problem = guardProblem(guard, args);
+        if (problem == null) {
+            imp.safeCalls++;
+        } else if (imp.misuse == null) {
+            imp.misuse = problem + " (REDUCE@" + off + ")";
+        }
+    }
+
+    private String guardProblem(PickleRules.Guard guard, Object args) {
+        if (!(args instanceof Tup t) || t.partial()) {
+            return "its arguments are not a tuple the scanner can read";
+        }
+        List<Object> a = t.items();
+        switch (guard.kind()) {
+            case ENUM_MEMBER -> {
+                if (a.size() != 2 || !(a.get(0) instanceof Glob cls) || !(a.get(1) instanceof Str name)
+                        || name.truncated() || !ENUM_NAME.matcher(name.text()).matches()) {
+                    return "it is not called as getattr(class, 'MEMBER')";
+                }
+                if (!rules.allowed(cls.module(), cls.name()) && !rules.reviewed(cls.module(), cls.name())) {
+                    return "it looks up " + name.text() + " on " + cls.module() + "." + cls.name()
+                            + ", which is not an allowed class";
+                }
+                return null;
+            }
+            case LATIN1 -> {
+                if (a.isEmpty() || a.size() > 2 || !(a.get(0) instanceof Str)
+                        || a.size() == 2 && !(a.get(1) instanceof Str enc
+                        && LATIN1.contains(enc.text().toLowerCase(java.util.Locale.ROOT)))) {
+                    return "it is not called as encode(text, 'latin1')";
+                }
+                return null;
+            }
+            case IMPORTS -> {
+                for (int i : guard.indexes()) {
+                    if (i >= a.size() || !(a.get(i) instanceof Glob)) {
+                        return "its argument " + i + " is an object built at load time, not an import";
+                    }
+                }
+                return null;
+            }
+            default -> {
+                return "unknown condition";
+            }
         }
     }
 
