@@ -2,6 +2,7 @@ package dev.modelgate.scan;
 
 import dev.modelgate.scan.archive.TarArchive;
 import dev.modelgate.scan.archive.ZipArchive;
+import dev.modelgate.scan.code.FolderFiles;
 import dev.modelgate.scan.gguf.GgufCheck;
 import dev.modelgate.scan.keras.Hdf5KerasCheck;
 import dev.modelgate.scan.keras.KerasConfigCheck;
@@ -39,14 +40,32 @@ public final class ModelScanner {
 
     private final PickleRules rules;
     private final ScanLimits limits;
+    private final boolean codeReviewed;
 
     public ModelScanner() {
         this(PickleRules.defaults(), ScanLimits.defaults());
     }
 
     public ModelScanner(PickleRules rules, ScanLimits limits) {
+        this(rules, limits, false);
+    }
+
+    private ModelScanner(PickleRules rules, ScanLimits limits, boolean codeReviewed) {
         this.rules = rules;
         this.limits = limits;
+        this.codeReviewed = codeReviewed;
+    }
+
+    /** This scanner with a file's reviewed exceptions (its TrustedModel's spec.scan.allowGlobals/allowCode). */
+    public ModelScanner withExceptions(ScanExceptions exceptions) {
+        if (exceptions == null || exceptions.isNone()) {
+            return this;
+        }
+        return new ModelScanner(rules.withReviewed(exceptions.globals()), limits, exceptions.codeReviewed());
+    }
+
+    public boolean codeReviewed() {
+        return codeReviewed;
     }
 
     public ScanLimits limits() {
@@ -134,6 +153,12 @@ public final class ModelScanner {
             // an ONNX model: external data locations checked
         } else if (ext.equals("pb") && scanTfGraph(u, src, name)) {
             // a TensorFlow graph: ops judged
+        } else if (!member && FolderFiles.handles(name)) {
+            // code, configuration and text of a model folder (auto_map, *.py, chat templates, README, ...)
+            FolderFiles.Result r = FolderFiles.check(name, src, codeReviewed);
+            u.format = r.format();
+            u.findings.addAll(r.findings());
+            u.error = r.error();
         } else if (member && !promisesPickle(name)) {
             u.format = "data";
             u.dataOnly = true;
