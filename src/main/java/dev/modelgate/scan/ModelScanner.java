@@ -339,11 +339,22 @@ public final class ModelScanner {
             u.format = "pytorch";
         } else if (allNpy && files > 0) {
             u.format = "npz";
-        } else if (zip.entries().stream().anyMatch(e -> e.name().equals("config.json"))
-                && zip.entries().stream().anyMatch(e -> e.name().equals("metadata.json"))) {
-            u.format = "keras_v3";
-            scanKerasConfig(u, src, zip);
         }
+        // judged as Keras whatever else the archive holds: an extra .pkl member must not hide the config Keras reads
+        boolean keras = zip.entries().stream().anyMatch(e -> e.name().equals("config.json"))
+                && (zip.entries().stream().anyMatch(e -> e.name().equals("metadata.json"))
+                || u.name.toLowerCase(Locale.ROOT).endsWith(".keras"));
+        if (keras) {
+            if (u.format.equals("zip")) {
+                u.format = "keras_v3";
+            }
+            for (ZipArchive.Entry config : zip.entries()) {
+                if (config.name().equals("config.json")) {
+                    scanKerasConfig(u, src, config); // every copy: zipfile (Keras) reads the last one
+                }
+            }
+        }
+        duplicates(u, src, zip);
         if (zip.prefixBytes() > 0) {
             u.findings.add(ScanFinding.of(Severity.LOW, 0, zip.prefixBytes() + " bytes precede the archive"));
         }
@@ -354,9 +365,27 @@ public final class ModelScanner {
         }
     }
 
-    private void scanKerasConfig(Unit u, ByteSource src, ZipArchive zip) throws IOException {
-        ZipArchive.Entry config = zip.entries().stream().filter(e -> e.name().equals("config.json")).findFirst()
-                .orElseThrow();
+    /**
+     * Members that share a name: Python's zipfile (Keras, numpy) loads the last one in the central directory,
+     * PyTorch's reader locates one by its own search. Every copy is scanned; copies that differ mean two loaders
+     * may read different bytes under one name, which no model writer produces: refused.
+     */
+    private void duplicates(Unit u, ByteSource src, ZipArchive zip) {
+        java.util.Map<String, ZipArchive.Entry> seen = new java.util.HashMap<>();
+        for (ZipArchive.Entry e : zip.entries()) {
+            ZipArchive.Entry before = seen.put(e.name(), e);
+            if (before == null) {
+                continue;
+            }
+            boolean same = before.crc() == e.crc() && before.size() == e.size() && before.method() == e.method();
+            u.findings.add(ScanFinding.of(same ? Severity.LOW : Severity.HIGH, e.localHeaderOffset(),
+                    "two members are named " + e.name() + (same ? " with the same content"
+                            : " with different content: Python's zipfile loads the last, PyTorch's reader may load "
+                            + "another, so what a loader reads is not what was judged alone; refused")));
+        }
+    }
+
+    private void scanKerasConfig(Unit u, ByteSource src, ZipArchive.Entry config) throws IOException {
         if (config.problem() != null || config.encrypted() || (config.method() != 0 && config.method() != 8)) {
             u.findings.add(ScanFinding.of(Severity.MEDIUM, config.localHeaderOffset(),
                     "config.json cannot be read, so the model's layers were not checked"));
