@@ -232,7 +232,7 @@ public final class ModelScanner {
 
     private void scanPickle(Unit u, ByteSource src, PickleWalker.Budget budget, boolean lenient) {
         PickleStream.Result r = PickleStream.scan(src, rules, limits, budget);
-        if (lenient && r.error() != null && r.findings().stream().noneMatch(f -> f.severity().atLeast(Severity.HIGH))) {
+        if (lenient && r.error() != null && !r.knownDanger()) {
             u.format = "data"; // bytes that merely start like a pickle, in a member that does not claim to be one
             u.dataOnly = true;
             return;
@@ -290,7 +290,7 @@ public final class ModelScanner {
                 || "(cidl}]SVIKNFLTUXJ".indexOf((char) (head[0] & 0xff)) >= 0) {
             // the length prefix also reads as the start of a pickle: torch.load would unpickle this file
             PickleStream.Result p = PickleStream.scan(src, rules, limits, budget);
-            if (p.error() == null || p.findings().stream().anyMatch(f -> f.severity().atLeast(Severity.HIGH))) {
+            if (p.error() == null || p.knownDanger()) {
                 if (r.error() != null) { // not safetensors after all: it is the pickle
                     u.format = p.torchLegacy() ? "pytorch" : "pickle";
                     u.error = p.error();

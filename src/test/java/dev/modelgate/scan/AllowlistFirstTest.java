@@ -153,6 +153,27 @@ class AllowlistFirstTest {
     }
 
     @Test
+    void bytesThatOnlyStartLikeAPickleAreNotRefusedForTheGarbageTheyImport() throws IOException {
+        // a safetensors header of 99 bytes: its length prefix starts with 'c' (GLOBAL), the JSON and tensor bytes
+        // then read as a garbage "import" that allowlist-first alone would rate HIGH; the walk never reaches STOP
+        String json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[16],\"data_offsets\":[0,64]}}";
+        json = json + " ".repeat(99 - json.length());
+        byte[] st = Fixtures.safetensors(json, 64);
+        for (int i = 107; i < st.length; i++) {
+            st[i] = (byte) (0x20 + i % 90);
+        }
+        st[120] = '\n'; // the end of the garbage module name
+        st[140] = '\n'; // the end of the garbage global name
+        st[141] = (byte) 0xff; // then an invalid opcode: the walk stops, as the unpickler would
+        assertEquals('c', st[0]);
+        ScanReport r = scanner.scan("model.safetensors", ByteSource.of(st));
+        assertEquals(Verdict.BENIGN, r.verdict(), () -> ScanVectorsTest.describe(r));
+        // and a real payload behind such a prefix still counts
+        byte[] poly = Fixtures.concat(Fixtures.call("os", "system", "id"));
+        assertEquals(Verdict.MALICIOUS, scanner.scan("x.safetensors", ByteSource.of(poly)).verdict());
+    }
+
+    @Test
     void fullModuleIsRefusedUnlessItsClassesAreReviewed() throws IOException {
         Path file = MALICIOUS.resolve("torch_full_module.pt");
         assertEquals(Verdict.MALICIOUS, scanner.scanFile(file).verdict());

@@ -32,9 +32,19 @@ public final class PickleWalker {
      * null when the pickle is complete and well formed.
      */
     public record Result(long start, long end, String error, int protocol, long opcodes, int calls,
-                         boolean torchMagic, List<ScanFinding> findings, List<String> globals) {
+                         boolean torchMagic, List<ScanFinding> findings, List<String> globals,
+                         java.util.Set<ScanFinding> allowlistOnly) {
         public boolean complete() {
             return error == null;
+        }
+
+        /**
+         * True when a finding is HIGH or worse for a reason other than allowlist-first (a denylisted import, a
+         * dangerous attribute, a bound): what decides whether bytes that do not parse to the end were a pickle
+         * at all. Random data "imports" garbage names, which allowlist-first alone would rate HIGH.
+         */
+        public boolean knownDanger() {
+            return findings.stream().anyMatch(f -> f.severity().atLeast(Severity.HIGH) && !allowlistOnly.contains(f));
         }
     }
 
@@ -70,7 +80,8 @@ public final class PickleWalker {
     private record Str(String text, boolean truncated) {
     }
 
-    private record Glob(String module, String name, long offset) {
+    /** An import on the stack; {@code imp} is its entry, resolved once so hot paths do no lookups. */
+    private record Glob(String module, String name, long offset, Import imp) {
     }
 
     private record CallResult(Glob origin) {
@@ -91,6 +102,7 @@ public final class PickleWalker {
         final String name;
         final long offset;
         final List<String> calls = new ArrayList<>();
+        PickleRules.Guard guard;
         int callCount;
         long pushes;
         long safeCalls;
@@ -114,6 +126,8 @@ public final class PickleWalker {
     private final HashMap<Long, Object> memo = new HashMap<>();
     private final Map<String, Import> imports = new LinkedHashMap<>();
     private final List<ScanFinding> findings = new ArrayList<>();
+    /** Findings that are HIGH only because enforcement is allowlist-first (see Result#knownDanger). */
+    private final java.util.Set<ScanFinding> allowlistOnly = new java.util.HashSet<>();
     private int calls;
     private int lastMarkSize;
     private int protocol;
@@ -158,6 +172,7 @@ public final class PickleWalker {
             String global = imp.module + "." + imp.name;
             Severity severity;
             String why;
+            boolean onlyAllowlist = js.isEmpty() || !js.get(0).severity().atLeast(Severity.HIGH);
             if (guard != null) {
                 severity = js.isEmpty() || !js.get(0).severity().atLeast(Severity.HIGH) ? Severity.HIGH
                         : js.get(0).severity();
@@ -191,13 +206,18 @@ public final class PickleWalker {
             } else {
                 reason.append("; imported (importing it is enough to load the module)");
             }
-            out.add(new ScanFinding(severity, imp.module, imp.name, imp.offset, reason.toString()));
+            ScanFinding finding = new ScanFinding(severity, imp.module, imp.name, imp.offset, reason.toString());
+            out.add(finding);
+            if (onlyAllowlist) {
+                allowlistOnly.add(finding);
+            }
         }
         List<String> globals = new ArrayList<>();
         for (Import imp : imports.values()) {
             globals.add(imp.module + "." + imp.name);
         }
-        return new Result(start, end, error, protocol, opcodes, calls, torchMagic, out, globals);
+        return new Result(start, end, error, protocol, opcodes, calls, torchMagic, out, globals,
+                java.util.Set.copyOf(allowlistOnly));
     }
 
     private void run(Cursor in) throws IOException, PickleError, LimitError {
@@ -433,10 +453,13 @@ public final class PickleWalker {
                 }
                 case 0x82, 0x83, 0x84 -> { // EXT1, EXT2, EXT4
                     long code = op == 0x82 ? in.u8(off) : op == 0x83 ? in.u16(off) : in.s32(off);
-                    findings.add(ScanFinding.of(Severity.HIGH, off, "extension code " + code + " (EXT"
-                            + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4) + "): imports whatever global the loading process"
-                            + " registered with copyreg, which no scan of the file can know; model files never use it"));
-                    push(new Glob("copyreg", "_extension_registry." + code, off), off);
+                    ScanFinding ext = ScanFinding.of(depth == 0 ? Severity.HIGH : Severity.MEDIUM, off, "extension code "
+                            + code + " (EXT" + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4) + "): imports whatever global the"
+                            + " loading process registered with copyreg, which no scan of the file can know; model"
+                            + " files never use it");
+                    findings.add(ext);
+                    allowlistOnly.add(ext);
+                    push(global("copyreg", "_extension_registry." + code, off), off);
                 }
                 case 'g' -> push(memoGet(parseIndex(in.line(off), off), off), off); // GET
                 case 'h' -> push(memoGet(in.u8(off), off), off); // BINGET
@@ -471,7 +494,7 @@ public final class PickleWalker {
             throw new LimitError("stack deeper than " + limits.maxStack(), off);
         }
         if (v instanceof Glob g) {
-            importOf(g).pushes++; // every copy on the stack must be consumed by a checked call (see guarded)
+            g.imp().pushes++; // every copy on the stack must be consumed by a checked call (see guarded)
         }
         stack.add(v);
     }
@@ -542,13 +565,16 @@ public final class PickleWalker {
     // ---- imports and calls ----------------------------------------------------------------------------
 
     private Glob global(String module, String name, long off) {
-        Glob g = new Glob(module, name, off);
-        importOf(g);
-        return g;
+        Import imp = imports.computeIfAbsent(module + "\n" + name, k -> {
+            Import i = new Import(module, name, off);
+            i.guard = rules.guard(module, name);
+            return i;
+        });
+        return new Glob(module, name, off, imp);
     }
 
-    private Import importOf(Glob g) {
-        return imports.computeIfAbsent(g.module() + "\n" + g.name(), k -> new Import(g.module(), g.name(), g.offset()));
+    private static Import importOf(Glob g) {
+        return g.imp();
     }
 
     private void call(Object callable, String opcode, long off) {
@@ -562,26 +588,30 @@ public final class PickleWalker {
             if (imp.calls.size() < 3) {
                 imp.calls.add(opcode + "@" + off);
             }
-            if (!opcode.equals("REDUCE") && imp.misuse == null && rules.guard(g.module(), g.name()) != null) {
+            if (imp.guard != null && imp.misuse == null && !opcode.equals("REDUCE")) {
                 imp.misuse = "it is called by " + opcode + "@" + off;
             }
         } else if (callable instanceof CallResult c) {
-            findings.add(ScanFinding.of(unknown, off, opcode + " calls the result of another call"
+            ScanFinding f = ScanFinding.of(unknown, off, opcode + " calls the result of another call"
                     + (c.origin() == null ? "" : " (of " + c.origin().module() + "." + c.origin().name() + ")")
                     + ": a callable obtained at load time, such as a builtins dictionary lookup or an attribute"
-                    + " walk; model files never do this"));
+                    + " walk; model files never do this");
+            findings.add(f);
+            allowlistOnly.add(f);
         } else if (callable == PERSISTENT) {
-            findings.add(ScanFinding.of(unknown, off, opcode + " calls an object returned by persistent_load"));
+            ScanFinding f = ScanFinding.of(unknown, off, opcode + " calls an object returned by persistent_load");
+            findings.add(f);
+            allowlistOnly.add(f);
         }
     }
 
     /** A REDUCE of a guarded import: counts the call as safe when its arguments are the allowed use. */
     private void guarded(Glob g, Object args, long off) {
-        PickleRules.Guard guard = rules.guard(g.module(), g.name());
+        Import imp = g.imp();
+        PickleRules.Guard guard = imp.guard;
         if (guard == null) {
             return;
         }
-        Import imp = importOf(g);
         String problem = guardProblem(guard, args);
         if (problem == null) {
             imp.safeCalls++;
@@ -710,7 +740,7 @@ public final class PickleWalker {
         }
         PickleWalker inner = new PickleWalker(rules, limits, budget, depth + 1);
         Result r = inner.walk(ByteSource.of(candidate), 0);
-        if (r.end() > 0 && (r.complete() || r.findings().stream().anyMatch(f -> f.severity().atLeast(Severity.HIGH)))) {
+        if (r.end() > 0 && (r.complete() || r.knownDanger())) {
             for (ScanFinding f : r.findings()) {
                 findings.add(new ScanFinding(f.severity(), f.module(), f.name(), off,
                         "in a pickle embedded (" + how + ") in the string at offset " + off + ": " + f.reason()));
