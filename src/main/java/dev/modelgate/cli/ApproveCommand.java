@@ -8,6 +8,7 @@ import dev.modelgate.integrity.IntegrityEngine;
 import dev.modelgate.integrity.IntegrityReport;
 import dev.modelgate.integrity.ManifestEntry;
 import dev.modelgate.integrity.ScanCheck;
+import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.scan.ScanReport;
 import dev.modelgate.scan.Verdict;
 import java.io.IOException;
@@ -75,6 +76,16 @@ final class ApproveCommand implements Callable<Integer> {
                     + "gets spec.scan.policy: warn, so the verifier reports the findings instead of failing the pod.")
     boolean allowFindings;
 
+    @Option(names = "--allow-global", paramLabel = "MODULE.NAME",
+            description = "After review, accept this pickle global although the scanner's allowlist does not hold it "
+                    + "(repeatable; written to spec.scan.allowGlobals; never accepts a global rated HIGH or CRITICAL).")
+    List<String> allowGlobals = new ArrayList<>();
+
+    @Option(names = "--allow-code", paramLabel = "PATH",
+            description = "After review, accept the code in this file of the model (Python sources, auto_map or "
+                    + "model_file references, chat templates; repeatable; written to spec.scan.allowCode).")
+    List<String> allowCode = new ArrayList<>();
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the YAML to FILE instead of stdout.")
     Path output;
 
@@ -98,7 +109,20 @@ final class ApproveCommand implements Callable<Integer> {
         if (reviewInterval != null && !REVIEW_INTERVAL.matcher(reviewInterval).matches()) {
             throw new BadInputException("--review-interval '" + reviewInterval + "' is not a number followed by h, d or w");
         }
-        ScanCheck scan = new ScanCheck(allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE);
+        for (String g : allowGlobals) {
+            if (!g.matches(dev.modelgate.api.v1alpha1.ApiPatterns.PICKLE_GLOBAL)) {
+                throw new BadInputException("--allow-global '" + g + "' is not an exact module.name global "
+                        + "(dotted identifiers, no wildcard), e.g. my_lib.models.Net");
+            }
+        }
+        ScanExceptions exceptions = new ScanExceptions(java.util.Set.copyOf(allowGlobals), false);
+        ScanCheck scan = new ScanCheck(path -> allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE,
+                path -> ScanExceptions.of(path, exceptions.globals(), allowCode));
+        if (!allowGlobals.isEmpty() || !allowCode.isEmpty()) {
+            spec.commandLine().getErr().println("modelgate approve: reviewed scan exceptions for " + name
+                    + (allowGlobals.isEmpty() ? "" : ": allowGlobals " + String.join(", ", allowGlobals))
+                    + (allowCode.isEmpty() ? "" : "; allowCode " + String.join(", ", allowCode)));
+        }
         IntegrityReport report = new IntegrityEngine(engine.toOptions().withChecks(List.of(scan))).describe(dir);
         for (Finding w : report.warnings()) {
             spec.commandLine().getErr().println("modelgate approve: WARN " + w.message());
@@ -167,8 +191,18 @@ final class ApproveCommand implements Callable<Integer> {
         Map<String, Object> specMap = new LinkedHashMap<>();
         specMap.put("source", source);
         specMap.put("files", files);
+        Map<String, Object> scanMap = new LinkedHashMap<>();
         if (findingsAllowed) {
-            specMap.put("scan", Map.of("policy", "warn")); // approved knowingly: the verifier reports, not refuses
+            scanMap.put("policy", "warn"); // approved knowingly: the verifier reports, not refuses
+        }
+        if (!allowGlobals.isEmpty()) {
+            scanMap.put("allowGlobals", allowGlobals.stream().distinct().sorted().toList());
+        }
+        if (!allowCode.isEmpty()) {
+            scanMap.put("allowCode", allowCode.stream().distinct().sorted().toList());
+        }
+        if (!scanMap.isEmpty()) {
+            specMap.put("scan", scanMap);
         }
         if (reviewInterval != null) {
             Map<String, Object> review = new LinkedHashMap<>();

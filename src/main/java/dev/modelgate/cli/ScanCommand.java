@@ -1,6 +1,7 @@
 package dev.modelgate.cli;
 
 import dev.modelgate.scan.ModelScanner;
+import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.scan.ScanFinding;
 import dev.modelgate.scan.ScanReport;
 import dev.modelgate.scan.Severity;
@@ -50,6 +51,16 @@ final class ScanCommand implements Callable<Integer> {
             description = "Lowest severity that makes the exit code 1: CRITICAL, HIGH, MEDIUM or LOW (default: ${DEFAULT-VALUE}).")
     Severity failOn;
 
+    @Option(names = "--allow-global", paramLabel = "MODULE.NAME",
+            description = "A reviewed exception: accept this pickle global although the allowlist does not hold it "
+                    + "(repeatable; as spec.scan.allowGlobals; never a global rated HIGH or CRITICAL).")
+    List<String> allowGlobals = new ArrayList<>();
+
+    @Option(names = "--allow-code", paramLabel = "PATH",
+            description = "Reviewed code: accept the code in this file (its path relative to the folder given, as "
+                    + "spec.scan.allowCode; repeatable).")
+    List<String> allowCode = new ArrayList<>();
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -58,12 +69,19 @@ final class ScanCommand implements Callable<Integer> {
         if (json && sarif) {
             throw new BadInputException("--json and --sarif are two output formats: choose one");
         }
+        for (String g : allowGlobals) {
+            if (!g.matches(dev.modelgate.api.v1alpha1.ApiPatterns.PICKLE_GLOBAL)) {
+                throw new BadInputException("--allow-global '" + g + "' is not an exact module.name global "
+                        + "(dotted identifiers, no wildcard), e.g. my_lib.models.Net");
+            }
+        }
         ModelScanner scanner = new ModelScanner();
         List<ScanReport> reports = new ArrayList<>();
         List<Path> scanned = new ArrayList<>();
         for (Path p : paths) {
             for (Path f : files(p)) {
-                reports.add(scanner.scanFile(f));
+                String rel = Files.isDirectory(p) ? p.relativize(f).toString().replace('\\', '/') : f.toString();
+                reports.add(scanner.withExceptions(ScanExceptions.of(rel, allowGlobals, allowCode)).scanFile(f));
                 scanned.add(f);
             }
         }

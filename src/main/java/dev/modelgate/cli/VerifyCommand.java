@@ -11,6 +11,7 @@ import dev.modelgate.integrity.IntegrityReport;
 import dev.modelgate.integrity.Manifest;
 import dev.modelgate.integrity.Outcome;
 import dev.modelgate.integrity.ScanCheck;
+import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.policy.ModelManifests;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -139,7 +140,8 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        ScanCheck scanCheck = new ScanCheck(scanPolicies(declared));
+        ScanCheck scanCheck = new ScanCheck(scanPolicies(declared), scanExceptions(declared));
+        printExceptions(declared);
         EngineOptions checked = engine.toOptions().withStrict(!lenient).withChecks(List.of(scanCheck));
         if (source != null) {
             return VerifyPolicy.run(spec.commandLine(), dir, declared, manifest, ModelSourceFiles.read(source),
@@ -169,6 +171,33 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return byPath::get;
+    }
+
+    /** Each declared path's reviewed exceptions: its model's spec.scan.allowGlobals and allowCode. */
+    static java.util.function.Function<String, ScanExceptions> scanExceptions(List<TrustedModel> declared) {
+        Map<String, ScanExceptions> byPath = new HashMap<>();
+        for (TrustedModel tm : declared) {
+            var s = tm.getSpec().getScan();
+            for (ModelFile f : tm.getSpec().getFiles()) {
+                ScanExceptions e = s == null ? ScanExceptions.NONE
+                        : ScanExceptions.of(f.getPath(), s.getAllowGlobals(), s.getAllowCode());
+                byPath.merge(f.getPath(), e, ScanExceptions::intersect);
+            }
+        }
+        return path -> byPath.getOrDefault(path, ScanExceptions.NONE);
+    }
+
+    /** Reviewed exceptions are part of what is verified: say which apply (stderr, so JSON output stays one shape). */
+    private void printExceptions(List<TrustedModel> declared) {
+        for (TrustedModel tm : declared) {
+            var s = tm.getSpec().getScan();
+            if (s != null && (!s.getAllowGlobals().isEmpty() || !s.getAllowCode().isEmpty())) {
+                spec.commandLine().getErr().println("modelgate verify: " + ModelManifests.name(tm)
+                        + " has reviewed scan exceptions" + (s.getAllowGlobals().isEmpty() ? ""
+                        : ": allowGlobals " + String.join(", ", s.getAllowGlobals()))
+                        + (s.getAllowCode().isEmpty() ? "" : "; allowCode " + String.join(", ", s.getAllowCode())));
+            }
+        }
     }
 
     private int refuseRevoked(String message, List<String> names) {

@@ -2,6 +2,7 @@ package dev.modelgate.integrity;
 
 import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.scan.ModelScanner;
+import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.scan.ScanFinding;
 import dev.modelgate.scan.ScanReport;
 import dev.modelgate.scan.Severity;
@@ -26,6 +27,8 @@ import java.util.function.Function;
 public final class ScanCheck implements ContentCheck {
 
     private final Function<String, ScanPolicy> policyByPath;
+    private final Function<String, ScanExceptions> exceptionsByPath;
+    private final Map<ScanExceptions, ModelScanner> scanners = new java.util.concurrent.ConcurrentHashMap<>();
     private final ModelScanner scanner;
     private final Map<String, ScanReport> reports = new ConcurrentSkipListMap<>(Manifest.PATH_ORDER);
     private final AtomicLong kept = new AtomicLong();
@@ -41,7 +44,21 @@ public final class ScanCheck implements ContentCheck {
     }
 
     public ScanCheck(Function<String, ScanPolicy> policyByPath, ModelScanner scanner) {
+        this(policyByPath, path -> ScanExceptions.NONE, scanner);
+    }
+
+    /**
+     * A policy and the reviewed exceptions per relative path: each file gets its own TrustedModel's
+     * {@code spec.scan.allowGlobals}/{@code allowCode}, never another model's.
+     */
+    public ScanCheck(Function<String, ScanPolicy> policyByPath, Function<String, ScanExceptions> exceptionsByPath) {
+        this(policyByPath, exceptionsByPath, new ModelScanner());
+    }
+
+    public ScanCheck(Function<String, ScanPolicy> policyByPath, Function<String, ScanExceptions> exceptionsByPath,
+                     ModelScanner scanner) {
         this.policyByPath = policyByPath;
+        this.exceptionsByPath = exceptionsByPath;
         this.scanner = scanner;
     }
 
@@ -62,7 +79,9 @@ public final class ScanCheck implements ContentCheck {
         if (p == ScanPolicy.OFF) {
             return null;
         }
-        StreamingScan scan = new StreamingScan(scanner, path, content, size);
+        ScanExceptions ex = exceptionsByPath.apply(path);
+        ModelScanner s = ex == null || ex.isNone() ? scanner : scanners.computeIfAbsent(ex, scanner::withExceptions);
+        StreamingScan scan = new StreamingScan(s, path, content, size);
         return new Session() {
             @Override
             public void update(byte[] buffer, int offset, int length) {

@@ -96,7 +96,9 @@ public final class PlanBuilder {
                     ModelManifests.manifest(tm).digest(),
                     spec.getScan() == null || spec.getScan().getPolicy() == null
                             ? settings.defaultScanPolicy() : spec.getScan().getPolicy(),
-                    signature, files));
+                    signature, files,
+                    spec.getScan() == null ? List.of() : spec.getScan().getAllowGlobals(),
+                    spec.getScan() == null ? List.of() : spec.getScan().getAllowCode()));
         }
         try {
             ModelManifests.manifest(models);

@@ -58,7 +58,7 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
 
     /** One approved model of the pod. {@code signature} is null when the model neither needs nor declares one. */
     public record Model(String name, String namespace, String source, String manifestDigest, ScanPolicy scanPolicy,
-            Signature signature, List<PlanFile> files) {
+            Signature signature, List<PlanFile> files, List<String> allowGlobals, List<String> allowCode) {
         public Model {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(namespace, "namespace");
@@ -66,6 +66,15 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
             Objects.requireNonNull(manifestDigest, "manifestDigest");
             Objects.requireNonNull(scanPolicy, "scanPolicy");
             files = List.copyOf(files);
+            // sorted: the reviewed exceptions' order does not change what is verified, nor the plan's digest
+            allowGlobals = allowGlobals == null ? List.of() : allowGlobals.stream().distinct().sorted().toList();
+            allowCode = allowCode == null ? List.of() : allowCode.stream().distinct().sorted().toList();
+        }
+
+        /** A model without reviewed scan exceptions. */
+        public Model(String name, String namespace, String source, String manifestDigest, ScanPolicy scanPolicy,
+                Signature signature, List<PlanFile> files) {
+            this(name, namespace, source, manifestDigest, scanPolicy, signature, files, List.of(), List.of());
         }
 
         /** {@code namespace/name}, for messages. */
@@ -212,6 +221,13 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
         g.writeStringField("source", m.source());
         g.writeStringField("manifestDigest", m.manifestDigest());
         g.writeStringField("scanPolicy", scanPolicyName(m.scanPolicy()));
+        // written only when set, so plans of models without exceptions keep their digest
+        if (!m.allowGlobals().isEmpty()) {
+            writeStrings(g, "allowGlobals", m.allowGlobals());
+        }
+        if (!m.allowCode().isEmpty()) {
+            writeStrings(g, "allowCode", m.allowCode());
+        }
         if (m.signature() == null) {
             g.writeNullField("signature");
         } else {
@@ -485,8 +501,18 @@ public record VerificationPlan(String apiVersion, String volume, String root, bo
             for (int i = 0; i < fn.size(); i++) {
                 files.add(file(fn.get(i), at + ".files[" + i + "]"));
             }
+            JsonNode ag = o.optional("allowGlobals");
+            List<String> allowGlobals = ag == null ? List.of() : strings(ag, at + ".allowGlobals", true);
+            for (String gl : allowGlobals) {
+                if (!gl.matches(dev.modelgate.api.v1alpha1.ApiPatterns.PICKLE_GLOBAL)) {
+                    throw new IllegalArgumentException("plan field '" + at + ".allowGlobals' holds '" + gl
+                            + "', which is not an exact module.name global");
+                }
+            }
+            JsonNode ac = o.optional("allowCode");
+            List<String> allowCode = ac == null ? List.of() : strings(ac, at + ".allowCode", true);
             o.noOthers();
-            Model m = new Model(name, namespace, source, digest, policy, signature, files);
+            Model m = new Model(name, namespace, source, digest, policy, signature, files, allowGlobals, allowCode);
             String actual;
             try {
                 actual = m.manifest().digest();

@@ -2,6 +2,7 @@ package dev.modelgate.scan;
 
 import dev.modelgate.scan.archive.TarArchive;
 import dev.modelgate.scan.archive.ZipArchive;
+import dev.modelgate.scan.code.FolderFiles;
 import dev.modelgate.scan.gguf.GgufCheck;
 import dev.modelgate.scan.keras.Hdf5KerasCheck;
 import dev.modelgate.scan.keras.KerasConfigCheck;
@@ -39,14 +40,32 @@ public final class ModelScanner {
 
     private final PickleRules rules;
     private final ScanLimits limits;
+    private final boolean codeReviewed;
 
     public ModelScanner() {
         this(PickleRules.defaults(), ScanLimits.defaults());
     }
 
     public ModelScanner(PickleRules rules, ScanLimits limits) {
+        this(rules, limits, false);
+    }
+
+    private ModelScanner(PickleRules rules, ScanLimits limits, boolean codeReviewed) {
         this.rules = rules;
         this.limits = limits;
+        this.codeReviewed = codeReviewed;
+    }
+
+    /** This scanner with a file's reviewed exceptions (its TrustedModel's spec.scan.allowGlobals/allowCode). */
+    public ModelScanner withExceptions(ScanExceptions exceptions) {
+        if (exceptions == null || exceptions.isNone()) {
+            return this;
+        }
+        return new ModelScanner(rules.withReviewed(exceptions.globals()), limits, exceptions.codeReviewed());
+    }
+
+    public boolean codeReviewed() {
+        return codeReviewed;
     }
 
     public ScanLimits limits() {
@@ -134,6 +153,12 @@ public final class ModelScanner {
             // an ONNX model: external data locations checked
         } else if (ext.equals("pb") && scanTfGraph(u, src, name)) {
             // a TensorFlow graph: ops judged
+        } else if (!member && FolderFiles.handles(name)) {
+            // code, configuration and text of a model folder (auto_map, *.py, chat templates, README, ...)
+            FolderFiles.Result r = FolderFiles.check(name, src, codeReviewed);
+            u.format = r.format();
+            u.findings.addAll(r.findings());
+            u.error = r.error();
         } else if (member && !promisesPickle(name)) {
             u.format = "data";
             u.dataOnly = true;
@@ -207,7 +232,7 @@ public final class ModelScanner {
 
     private void scanPickle(Unit u, ByteSource src, PickleWalker.Budget budget, boolean lenient) {
         PickleStream.Result r = PickleStream.scan(src, rules, limits, budget);
-        if (lenient && r.error() != null && r.findings().stream().noneMatch(f -> f.severity().atLeast(Severity.HIGH))) {
+        if (lenient && r.error() != null && !r.knownDanger()) {
             u.format = "data"; // bytes that merely start like a pickle, in a member that does not claim to be one
             u.dataOnly = true;
             return;
@@ -265,7 +290,7 @@ public final class ModelScanner {
                 || "(cidl}]SVIKNFLTUXJ".indexOf((char) (head[0] & 0xff)) >= 0) {
             // the length prefix also reads as the start of a pickle: torch.load would unpickle this file
             PickleStream.Result p = PickleStream.scan(src, rules, limits, budget);
-            if (p.error() == null || p.findings().stream().anyMatch(f -> f.severity().atLeast(Severity.HIGH))) {
+            if (p.error() == null || p.knownDanger()) {
                 if (r.error() != null) { // not safetensors after all: it is the pickle
                     u.format = p.torchLegacy() ? "pytorch" : "pickle";
                     u.error = p.error();
@@ -314,11 +339,22 @@ public final class ModelScanner {
             u.format = "pytorch";
         } else if (allNpy && files > 0) {
             u.format = "npz";
-        } else if (zip.entries().stream().anyMatch(e -> e.name().equals("config.json"))
-                && zip.entries().stream().anyMatch(e -> e.name().equals("metadata.json"))) {
-            u.format = "keras_v3";
-            scanKerasConfig(u, src, zip);
         }
+        // judged as Keras whatever else the archive holds: an extra .pkl member must not hide the config Keras reads
+        boolean keras = zip.entries().stream().anyMatch(e -> e.name().equals("config.json"))
+                && (zip.entries().stream().anyMatch(e -> e.name().equals("metadata.json"))
+                || u.name.toLowerCase(Locale.ROOT).endsWith(".keras"));
+        if (keras) {
+            if (u.format.equals("zip")) {
+                u.format = "keras_v3";
+            }
+            for (ZipArchive.Entry config : zip.entries()) {
+                if (config.name().equals("config.json")) {
+                    scanKerasConfig(u, src, config); // every copy: zipfile (Keras) reads the last one
+                }
+            }
+        }
+        duplicates(u, src, zip);
         if (zip.prefixBytes() > 0) {
             u.findings.add(ScanFinding.of(Severity.LOW, 0, zip.prefixBytes() + " bytes precede the archive"));
         }
@@ -329,9 +365,27 @@ public final class ModelScanner {
         }
     }
 
-    private void scanKerasConfig(Unit u, ByteSource src, ZipArchive zip) throws IOException {
-        ZipArchive.Entry config = zip.entries().stream().filter(e -> e.name().equals("config.json")).findFirst()
-                .orElseThrow();
+    /**
+     * Members that share a name: Python's zipfile (Keras, numpy) loads the last one in the central directory,
+     * PyTorch's reader locates one by its own search. Every copy is scanned; copies that differ mean two loaders
+     * may read different bytes under one name, which no model writer produces: refused.
+     */
+    private void duplicates(Unit u, ByteSource src, ZipArchive zip) {
+        java.util.Map<String, ZipArchive.Entry> seen = new java.util.HashMap<>();
+        for (ZipArchive.Entry e : zip.entries()) {
+            ZipArchive.Entry before = seen.put(e.name(), e);
+            if (before == null) {
+                continue;
+            }
+            boolean same = before.crc() == e.crc() && before.size() == e.size() && before.method() == e.method();
+            u.findings.add(ScanFinding.of(same ? Severity.LOW : Severity.HIGH, e.localHeaderOffset(),
+                    "two members are named " + e.name() + (same ? " with the same content"
+                            : " with different content: Python's zipfile loads the last, PyTorch's reader may load "
+                            + "another, so what a loader reads is not what was judged alone; refused")));
+        }
+    }
+
+    private void scanKerasConfig(Unit u, ByteSource src, ZipArchive.Entry config) throws IOException {
         if (config.problem() != null || config.encrypted() || (config.method() != 0 && config.method() != 8)) {
             u.findings.add(ScanFinding.of(Severity.MEDIUM, config.localHeaderOffset(),
                     "config.json cannot be read, so the model's layers were not checked"));

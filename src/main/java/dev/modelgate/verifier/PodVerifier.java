@@ -14,6 +14,7 @@ import dev.modelgate.integrity.ManifestEntry;
 import dev.modelgate.integrity.Outcome;
 import dev.modelgate.policy.VerificationPlan;
 import dev.modelgate.integrity.ScanCheck;
+import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.scan.ScanReport;
 import dev.modelgate.api.v1alpha1.CertificateTrust;
 import dev.modelgate.api.v1alpha1.KeylessTrust;
@@ -82,6 +83,7 @@ public final class PodVerifier {
         Manifest manifest = plan.manifest();
         Map<String, Declared> declared = new LinkedHashMap<>();
         Map<String, ScanPolicy> scanPolicy = new HashMap<>();
+        Map<String, ScanExceptions> scanExceptions = new HashMap<>();
         for (VerificationPlan.Model m : plan.models()) {
             for (VerificationPlan.PlanFile f : m.files()) {
                 Declared d = declared.get(f.path());
@@ -89,6 +91,8 @@ public final class PodVerifier {
                     declared.put(f.path(), new Declared(manifest.get(f.path()).orElseThrow(), f.url(), m));
                 }
                 scanPolicy.merge(f.path(), m.scanPolicy(), PodVerifier::stricter);
+                scanExceptions.merge(f.path(), ScanExceptions.of(f.path(), m.allowGlobals(), m.allowCode()),
+                        ScanExceptions::intersect);
             }
         }
 
@@ -104,7 +108,8 @@ public final class PodVerifier {
                 bundles.add(m.signature().bundlePath());
             }
         }
-        ScanCheck scan = new ScanCheck(path -> scanPolicy.getOrDefault(path, ScanPolicy.OFF));
+        ScanCheck scan = new ScanCheck(path -> scanPolicy.getOrDefault(path, ScanPolicy.OFF),
+                path -> scanExceptions.getOrDefault(path, ScanExceptions.NONE));
         EngineOptions options = engine.withStrict(plan.strict()).withIgnore(new IgnoreRules(plan.ignore()))
                 .withChecks(List.of(scan));
         IntegrityReport report = new IntegrityEngine(options).verify(root, manifest);

@@ -57,7 +57,17 @@ class ScanCommandTest {
 
     @Test
     void failOnDecidesWhatCounts() throws IOException {
-        Path p = write("x.pkl", Fixtures.call("my_company.models", "Net", "x")); // MEDIUM: unknown global
+        // an unknown global is refused (allowlist-first) unless a reviewed exception accepts it
+        Path unknown = write("net.pkl", Fixtures.call("my_company.models", "Net", "x"));
+        assertEquals(1, CliRun.of("scan", unknown.toString()).exitCode());
+        CliRun accepted = CliRun.of("scan", "--allow-global", "my_company.models.Net", unknown.toString());
+        assertEquals(0, accepted.exitCode(), accepted::toString);
+        assertTrue(accepted.out().contains("benign"), accepted::toString);
+        assertEquals(1, CliRun.of("scan", "--allow-global", "posix.system",
+                write("sys.pkl", Fixtures.call("posix", "system", "id")).toString()).exitCode());
+        assertEquals(2, CliRun.of("scan", "--allow-global", "my_company.*", unknown.toString()).exitCode());
+        // MEDIUM: the same global inside a pickle held as bytes (data until something loads it)
+        Path p = write("x.pkl", Fixtures.embedded(Fixtures.call("my_company.models", "Net", "x")));
         assertEquals(0, CliRun.of("scan", p.toString()).exitCode());
         CliRun medium = CliRun.of("scan", "--fail-on", "MEDIUM", p.toString());
         assertEquals(1, medium.exitCode(), medium::toString);

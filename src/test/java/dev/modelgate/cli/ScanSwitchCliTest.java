@@ -114,13 +114,36 @@ class ScanSwitchCliTest {
 
     @Test
     void suspiciousFilesAreApprovedWithAWarningAndCountedInTheSummary() throws IOException {
-        ModelDirs.write(models.resolve("custom.pkl"), Fixtures.call("my_company.models", "Net", "x"));
+        ModelDirs.write(models.resolve("custom.pkl"), Fixtures.embedded(Fixtures.call("my_company.models", "Net", "x")));
         CliRun r = approve();
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.err().contains("modelgate approve: WARN custom.pkl: the scan found MEDIUM my_company.models.Net ("),
                 r::toString);
         assertEquals("3 files: 1 suspicious, 2 benign",
                 yaml(r).path("metadata").path("annotations").path("modelgate.dev/scan-summary").asText());
+    }
+
+    @Test
+    void aGlobalOutsideTheAllowlistIsRefusedUntilAReviewedExceptionNamesIt() throws IOException {
+        ModelDirs.write(models.resolve("custom.pkl"), Fixtures.call("my_company.models", "Net", "x"));
+        CliRun refused = approve();
+        assertEquals(1, refused.exitCode(), refused::toString);
+        assertTrue(refused.err().contains("HIGH my_company.models.Net (my_company.models.Net is not on the allowlist"),
+                refused::toString);
+        CliRun r = approve("--allow-global", "my_company.models.Net");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("reviewed scan exceptions for m: allowGlobals my_company.models.Net"), r::toString);
+        JsonNode y = yaml(r);
+        assertEquals("my_company.models.Net", y.path("spec").path("scan").path("allowGlobals").path(0).asText());
+        assertTrue(y.path("spec").path("scan").path("policy").isMissingNode(), "enforce stays the policy");
+        // verify honours the exception of the model that declares the file, and says so
+        Path tm = models.getParent().resolve("tm.yaml");
+        java.nio.file.Files.writeString(tm, r.out());
+        CliRun v = CliRun.of("verify", models.toString(), "--model", tm.toString());
+        assertEquals(0, v.exitCode(), v::toString);
+        assertTrue(v.err().contains("has reviewed scan exceptions: allowGlobals my_company.models.Net"), v::toString);
+        java.nio.file.Files.writeString(tm, r.out().replace("my_company.models.Net", "my_company.models.Other"));
+        assertEquals(1, CliRun.of("verify", models.toString(), "--model", tm.toString()).exitCode());
     }
 
     @Test

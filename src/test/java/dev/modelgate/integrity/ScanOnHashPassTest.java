@@ -87,7 +87,8 @@ class ScanOnHashPassTest {
 
     @Test
     void mediumFindingsAndUnparseableFilesAreWarningsUnderEnforce() throws IOException {
-        ModelDirs.write(root.resolve("custom.pkl"), Fixtures.call("my_company.models", "Net", "x"));
+        // an unknown global inside a pickle held as bytes: data until loaded, so MEDIUM (a direct import refuses)
+        ModelDirs.write(root.resolve("custom.pkl"), Fixtures.embedded(Fixtures.call("my_company.models", "Net", "x")));
         ModelDirs.write(root.resolve("broken.safetensors"), "abc".getBytes());
         ModelDirs.write(root.resolve("checkpoints/evil.pt"), Fixtures.torchLikeStateDict()); // now benign
         Manifest m = new IntegrityEngine().describe(root).manifest();

@@ -86,6 +86,25 @@ class VerificationPlanTest {
     }
 
     @Test
+    void reviewedScanExceptionsTravelInThePlanAndOnlyWhenSet() {
+        String before = plan().toJson();
+        assertFalse(before.contains("allowGlobals") || before.contains("allowCode"), before);
+        TrustedModel tm = sdxl();
+        tm.getSpec().setScan(new dev.modelgate.api.v1alpha1.ScanSpec());
+        tm.getSpec().getScan().setAllowGlobals(List.of("my_lib.models.Net", "argparse.Namespace"));
+        tm.getSpec().getScan().setAllowCode(List.of("modeling_x.py"));
+        VerificationPlan p = PlanBuilder.build(List.of(tm), sources(),
+                PlanSettings.defaults().withIgnore(List.of("lost+found/**")));
+        assertEquals(List.of("argparse.Namespace", "my_lib.models.Net"), p.models().get(0).allowGlobals());
+        assertEquals(List.of("modeling_x.py"), p.models().get(0).allowCode());
+        assertEquals(p, VerificationPlan.fromJson(p.toJson()));
+        assertNotEquals(plan().sha256(), p.sha256(), "an exception changes what is verified, so the digest");
+        String wild = p.toJson().replace("my_lib.models.Net", "my_lib.*");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> VerificationPlan.fromJson(wild)).getMessage()
+                .contains("allowGlobals"));
+    }
+
+    @Test
     void nonAsciiSurvivesTheRoundTrip() {
         TrustedModel tm = model("comfyui", "lora", "stability-ai", file("loras/stíl €.safetensors", SHA_A, 1, null));
         VerificationPlan p = PlanBuilder.build(List.of(tm), sources(), PlanSettings.defaults());

@@ -157,6 +157,14 @@ public final class Fixtures {
     }
 
     /** What torch.save writes for a small state_dict, opcode for opcode (allowlisted globals only). */
+    /** A pickle whose only value is the bytes of another pickle (inert data until something loads it). */
+    public static byte[] embedded(byte[] inner) {
+        Pickle p = Pickle.proto(2).op('B');
+        p.raw(new byte[] {(byte) inner.length, (byte) (inner.length >> 8), (byte) (inner.length >> 16),
+                (byte) (inner.length >>> 24)});
+        return p.raw(inner).stop().bytes();
+    }
+
     public static byte[] torchLikeStateDict() {
         Pickle p = Pickle.proto(2);
         p.global("collections", "OrderedDict").binput(0).emptyTuple().reduce().binput(1);

@@ -308,8 +308,17 @@ class FormatsTest {
         assertVerdict(Verdict.BENIGN, ok);
         assertVerdict(Verdict.MALICIOUS, scan("m.h5",
                 (magic + "model_config\u0000" + lambda + "\u0000").getBytes(StandardCharsets.ISO_8859_1)));
-        assertVerdict(Verdict.INVALID, scan("m.h5",
+        // a model_config that cannot be read is refused (was INVALID, a warning, before loaders were followed):
+        // Keras builds whatever the attribute holds
+        assertVerdict(Verdict.MALICIOUS, scan("m.h5",
                 (magic + "model_config\u0000{\"class_name\": \u0000").getBytes(StandardCharsets.ISO_8859_1)));
+        // keys spelled with JSON escapes or spaces are found by parsing, not by their text
+        String escaped = lambda.replace("\"class_name\": \"Sequential\"", "\"cl\\u0061ss_name\":\"Sequential\"")
+                .replace("{\"class_name\": \"Lambda\"", "{ \"class\\u005fname\" : \"Lambda\"");
+        assertTrue(escaped.contains("\\u0061") && escaped.contains("\\u005f"), escaped);
+        ScanReport hidden = scan("m.h5", (magic + "model_config\u0000" + escaped + "\u0000").getBytes(StandardCharsets.ISO_8859_1));
+        assertVerdict(Verdict.MALICIOUS, hidden);
+        assertTrue(anyReason(hidden, "Lambda"), () -> ScanVectorsTest.describe(hidden));
         ScanReport data = scan("d.h5", (magic + "dataset bytes").getBytes(StandardCharsets.ISO_8859_1));
         assertEquals("hdf5", data.format());
         assertVerdict(Verdict.BENIGN, data);
@@ -355,6 +364,42 @@ class FormatsTest {
         assertVerdict(Verdict.BENIGN, ok);
         assertVerdict(Verdict.MALICIOUS, scan("m.keras", keras.apply(dense + ", " + lambda)));
         assertVerdict(Verdict.SUSPICIOUS, scan("m.keras", keras.apply(custom)));
+    }
+
+    @Test
+    void kerasArchivesAreJudgedAsKerasReadsThem() throws IOException {
+        String seq = "{\"module\": \"keras\", \"class_name\": \"Sequential\", \"config\": {\"layers\": [%s]}}";
+        String dense = "{\"module\": \"keras.layers\", \"class_name\": \"Dense\", \"config\": {\"name\": \"d\"}}";
+        String lambda = "{\"module\": \"keras.layers\", \"class_name\": \"Lambda\", \"config\": {\"name\": \"l\", "
+                + "\"function\": {\"class_name\": \"__lambda__\", \"config\": {\"code\": \"4wEAAA==\"}}}}";
+        byte[] meta = "{\"keras_version\": \"3.0.0\"}".getBytes(StandardCharsets.UTF_8);
+        // two config.json members: zipfile (Keras) reads the last, which holds the Lambda
+        ScanReport dup = scan("m.keras", zip(new ZipMember("metadata.json", meta),
+                new ZipMember("config.json", String.format(seq, dense).getBytes(StandardCharsets.UTF_8)),
+                new ZipMember("config.json", String.format(seq, lambda).getBytes(StandardCharsets.UTF_8))));
+        assertVerdict(Verdict.MALICIOUS, dup);
+        assertTrue(anyReason(dup, "Lambda") && anyReason(dup, "two members are named config.json"),
+                () -> ScanVectorsTest.describe(dup));
+        // an extra .pkl member makes the archive look like PyTorch; its Keras config is still judged
+        ScanReport pkl = scan("m.keras", zip(new ZipMember("metadata.json", meta),
+                new ZipMember("config.json", String.format(seq, lambda).getBytes(StandardCharsets.UTF_8)),
+                new ZipMember("extra.pkl", Fixtures.torchLikeStateDict())));
+        assertVerdict(Verdict.MALICIOUS, pkl);
+        assertTrue(anyReason(pkl, "Lambda"), () -> ScanVectorsTest.describe(pkl));
+        // identical duplicates agree: a note, not a refusal
+        byte[] same = String.format(seq, dense).getBytes(StandardCharsets.UTF_8);
+        ScanReport agree = scan("m.keras", zip(new ZipMember("metadata.json", meta), new ZipMember("config.json", same),
+                new ZipMember("config.json", same)));
+        assertVerdict(Verdict.BENIGN, agree);
+    }
+
+    @Test
+    void duplicatePickleMembersThatDifferAreRefused() throws IOException {
+        ScanReport r = scan("m.pt", zip(new ZipMember("archive/data.pkl", Fixtures.torchLikeStateDict()),
+                new ZipMember("archive/data.pkl", Fixtures.embedded(Fixtures.torchLikeStateDict()))));
+        assertVerdict(Verdict.MALICIOUS, r);
+        assertTrue(anyReason(r, "two members are named archive/data.pkl with different content"),
+                () -> ScanVectorsTest.describe(r));
     }
 
     @Test

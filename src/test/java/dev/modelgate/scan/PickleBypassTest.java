@@ -119,9 +119,14 @@ class PickleBypassTest {
     }
 
     @Test
-    void unknownGlobalIsAtLeastMedium() throws IOException {
+    void unknownGlobalIsRefusedAllowlistFirst() throws IOException {
+        // was SUSPICIOUS (MEDIUM) before enforcement became allowlist-first: what no model file uses refuses
         ScanReport r = scan("x.pkl", call("my_company.models", "Net", "x"));
-        assertVerdict(Verdict.SUSPICIOUS, r);
+        assertVerdict(Verdict.MALICIOUS, r);
+        ScanFinding f = r.findings().get(0);
+        assertEquals(Severity.HIGH, f.severity());
+        assertTrue(f.reason().contains("is not on the allowlist") && f.reason().contains("spec.scan.allowGlobals"),
+                f::reason);
     }
 
     @Test

@@ -36,6 +36,9 @@ class PickleRulesTest {
                 allow++;
                 List<PickleRules.Judgement> j = rules.judge(path.substring(0, dot), path.substring(dot + 1));
                 assertTrue(j.isEmpty(), () -> r[1] + " is allowlisted but judged " + j);
+            } else if (r[0].equals("allow-if")) {
+                assertTrue(rules.guard(path.substring(0, dot), path.substring(dot + 1)) != null,
+                        () -> r[1] + " has no condition");
             } else if (r[0].equals("deny")) {
                 deny++;
                 String module = dot < 0 ? path : path.substring(0, dot);

@@ -30,6 +30,9 @@ public final class ApiPatterns {
     /** Condition reason: CamelCase, as Kubernetes requires for metav1.Condition. */
     public static final String CONDITION_REASON = "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$";
 
+    /** A pickle global as the unpickler names it: {@code module.name}, dotted identifiers, no wildcard. */
+    public static final String PICKLE_GLOBAL = "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$";
+
     private ApiPatterns() {
     }
 }

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Validates a GGUF file's header (versions 2 and 3): magic, version, tensor and key-value counts, every typed
@@ -27,10 +25,6 @@ public final class GgufCheck {
     private static final long MAX_STRING = 64L << 20;
     private static final long MAX_ARRAY = 16_000_000;
     private static final int MAX_NESTING = 4;
-
-    private static final Pattern TEMPLATE_ESCAPE = Pattern.compile(
-            "__(class|base|bases|mro|subclasses|globals|builtins|import|init|getattribute|code|loader)__"
-                    + "|\\bos\\.(system|popen)|\\bsubprocess\\b|\\beval\\s*\\(|\\bexec\\s*\\(|\\bpopen\\s*\\(");
 
     private final ByteSource src;
     private long pos;
@@ -162,9 +156,10 @@ public final class GgufCheck {
         if (!(key.contains("chat_template") || value.contains("{%") || value.contains("{{"))) {
             return;
         }
-        Matcher m = TEMPLATE_ESCAPE.matcher(value);
-        if (m.find()) {
-            findings.add(ScanFinding.of(Severity.HIGH, pos, key + " is a template that reaches '" + m.group()
+        // the same judgement as chat templates in tokenizer_config.json (FolderFiles)
+        String escape = dev.modelgate.scan.code.FolderFiles.templateEscape(value);
+        if (escape != null) {
+            findings.add(ScanFinding.of(Severity.HIGH, pos, key + " is a template that reaches '" + escape
                     + "': a Jinja sandbox escape runs code when the template is rendered (CVE-2024-34359)"));
         }
     }

@@ -23,7 +23,8 @@ public final class Hdf5KerasCheck {
 
     private static final byte[] MODEL_CONFIG = "model_config".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KERAS_VERSION = "keras_version".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] OBJECT_START = "{\"class_name\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLASS_NAME = "class_name".getBytes(StandardCharsets.US_ASCII);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int MAX_JSON = 16 << 20;
 
     private Hdf5KerasCheck() {
@@ -40,8 +41,11 @@ public final class Hdf5KerasCheck {
         boolean modelConfig = indexOf(b, MODEL_CONFIG, 0) >= 0;
         int configs = 0;
         int from = 0;
-        while (true) {
-            int at = indexOf(b, OBJECT_START, from);
+        // every JSON object in the file is a candidate (found by its opening '{' and a key, then parsed by Jackson),
+        // so a configuration whose keys use escapes or whitespace (cl\u0061ss_name) is found all the same
+        boolean anyObject = indexOf(b, CLASS_NAME, 0) >= 0 || modelConfig;
+        while (anyObject) {
+            int at = nextObject(b, from);
             if (at < 0) {
                 break;
             }
@@ -51,6 +55,10 @@ public final class Hdf5KerasCheck {
                 continue;
             }
             byte[] json = java.util.Arrays.copyOfRange(b, at, end);
+            if (!isKerasObject(json)) {
+                from = at + 1;
+                continue;
+            }
             KerasConfigCheck.Result r = KerasConfigCheck.check(json);
             if (r.error() == null) {
                 configs++;
@@ -63,9 +71,38 @@ public final class Hdf5KerasCheck {
             }
         }
         if (modelConfig && configs == 0) {
+            // Keras would still build whatever that attribute holds: what cannot be judged is refused
+            findings.add(ScanFinding.of(Severity.HIGH, indexOf(b, MODEL_CONFIG, 0), "a model_config attribute is present "
+                    + "but no readable Keras configuration was found, so the layers Keras builds were not checked"));
             return new Result(findings, true, "model_config attribute present but no readable Keras configuration");
         }
         return new Result(findings, keras, null);
+    }
+
+    /** The next '{' followed (after whitespace) by a '"': where a JSON object with keys may start. */
+    private static int nextObject(byte[] b, int from) {
+        for (int i = Math.max(0, from); i < b.length - 1; i++) {
+            if (b[i] == '{') {
+                int k = i + 1;
+                while (k < b.length && (b[k] == ' ' || b[k] == '\n' || b[k] == '\r' || b[k] == '\t')) {
+                    k++;
+                }
+                if (k < b.length && b[k] == '"') {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Parsed as JSON (escapes decoded): an object with a class_name key is a Keras configuration. */
+    private static boolean isKerasObject(byte[] json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(json);
+            return n != null && n.isObject() && n.has("class_name");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The index after the '}' that closes the object opened at {@code start}, or -1. */

@@ -40,7 +40,7 @@ public final class LegacyTorchTar {
             protocol = Math.max(protocol, r.protocol());
             if (!r.complete()) {
                 return new PickleStream.Result(findings, "pickle " + (count + 1) + ": " + r.error(), count, true,
-                        protocol);
+                        protocol, java.util.Set.of());
             }
             count++;
             pos = r.end();
@@ -61,7 +61,7 @@ public final class LegacyTorchTar {
                 if (size == null || elements < 0 || elements > (src.size() - pos) / size) {
                     findings.add(ScanFinding.of(Severity.MEDIUM, pos, "cannot follow the raw data of " + type
                             + "; the rest of the member was not examined"));
-                    return new PickleStream.Result(findings, null, count, true, protocol);
+                    return new PickleStream.Result(findings, null, count, true, protocol, java.util.Set.of());
                 }
                 pos += 8 + elements * size;
             } else {
@@ -70,15 +70,15 @@ public final class LegacyTorchTar {
                 if (ndim < 0 || ndim > 64) {
                     findings.add(ScanFinding.of(Severity.MEDIUM, pos, "cannot follow the tensor record of " + type
                             + "; the rest of the member was not examined"));
-                    return new PickleStream.Result(findings, null, count, true, protocol);
+                    return new PickleStream.Result(findings, null, count, true, protocol, java.util.Set.of());
                 }
                 pos += 8 + 16 * ndim + 8;
             }
         }
         if (pos > src.size()) {
-            return new PickleStream.Result(findings, "member ends inside raw data", count, true, protocol);
+            return new PickleStream.Result(findings, "member ends inside raw data", count, true, protocol, java.util.Set.of());
         }
-        return new PickleStream.Result(findings, null, count, true, protocol);
+        return new PickleStream.Result(findings, null, count, true, protocol, java.util.Set.of());
     }
 
     private static long le(byte[] b, int off, int n) {

@@ -29,6 +29,17 @@ public final class PickleRules {
     record Rule(Severity severity, String reason) {
     }
 
+    /**
+     * A global allowed only for one use that the walker checks at each call ({@code allow-if} lines): its value
+     * says which. {@code ENUM_MEMBER}: {@code getattr(AllowedClass, 'NAME')}, how Python 3.11+ pickles enum
+     * members; {@code LATIN1}: {@code codecs.encode(text, 'latin1')}, how protocols 0-2 write bytes;
+     * {@code IMPORTS}: the arguments at {@code indexes} are imports (judged on their own), never objects built at
+     * load time, because the helper calls them or builds instances of them.
+     */
+    public record Guard(Kind kind, int[] indexes, String reason) {
+        public enum Kind { ENUM_MEMBER, LATIN1, IMPORTS }
+    }
+
     private static final String RESOURCE = "/dev/modelgate/scan/pickle-globals.tsv";
     private static final PickleRules DEFAULT = load();
 
@@ -37,6 +48,8 @@ public final class PickleRules {
     private final List<String> allowPrefixes = new ArrayList<>();
     private final Map<String, Rule> deny = new HashMap<>();
     private final Map<String, Rule> attrs = new HashMap<>();
+    private final Map<String, Guard> guards = new HashMap<>();
+    private Set<String> reviewed = Set.of();
     private Rule anyDunder;
 
     public static PickleRules defaults() {
@@ -76,6 +89,7 @@ public final class PickleRules {
                     }
                 }
                 case "deny" -> r.deny.put(c[1], new Rule(Severity.valueOf(c[2]), c[3]));
+                case "allow-if" -> r.guards.put(c[1], guard(c[2], c[3], n));
                 case "attr" -> {
                     Rule rule = new Rule(Severity.valueOf(c[2]), c[3]);
                     if (c[1].equals("__*__")) {
@@ -88,6 +102,66 @@ public final class PickleRules {
             }
         }
         return r;
+    }
+
+    private static Guard guard(String value, String reason, int line) {
+        if (value.equals("enum-member")) {
+            return new Guard(Guard.Kind.ENUM_MEMBER, new int[0], reason);
+        }
+        if (value.equals("latin1")) {
+            return new Guard(Guard.Kind.LATIN1, new int[0], reason);
+        }
+        if (value.startsWith("imports:")) {
+            String[] ix = value.substring("imports:".length()).split(",");
+            int[] out = new int[ix.length];
+            for (int i = 0; i < ix.length; i++) {
+                out[i] = Integer.parseInt(ix[i]);
+            }
+            return new Guard(Guard.Kind.IMPORTS, out, reason);
+        }
+        throw new IllegalStateException(RESOURCE + " line " + line + ": unknown allow-if condition " + value);
+    }
+
+    /**
+     * These rules plus reviewed exceptions: exact {@code module.name} globals a TrustedModel accepts
+     * ({@code spec.scan.allowGlobals}). An exception accepts a global the allowlist does not hold, but never one
+     * the denylist rates HIGH or CRITICAL (see {@link #reviewed}).
+     */
+    public PickleRules withReviewed(java.util.Collection<String> globals) {
+        if (globals == null || globals.isEmpty()) {
+            return this;
+        }
+        PickleRules r = new PickleRules();
+        r.aliases.putAll(aliases);
+        r.allowExact.addAll(allowExact);
+        r.allowPrefixes.addAll(allowPrefixes);
+        r.deny.putAll(deny);
+        r.attrs.putAll(attrs);
+        r.guards.putAll(guards);
+        r.anyDunder = anyDunder;
+        r.reviewed = Set.copyOf(globals);
+        return r;
+    }
+
+    /** The reviewed exceptions these rules carry (empty for the defaults). */
+    public Set<String> reviewedGlobals() {
+        return reviewed;
+    }
+
+    /** True when a reviewed exception names this import, as written or after the module aliases. */
+    public boolean reviewed(String module, String name) {
+        return !reviewed.isEmpty() && (reviewed.contains(module + "." + name)
+                || reviewed.contains(canonicalModule(module) + "." + name));
+    }
+
+    /** The condition under which this import is allowed, or null when it has none. */
+    public Guard guard(String module, String name) {
+        return guards.isEmpty() ? null : guards.get(canonicalModule(module) + "." + name);
+    }
+
+    /** True when the allowlist accepts this import as it is (no condition, no exception). */
+    public boolean allowed(String module, String name) {
+        return judge(module, name).isEmpty();
     }
 
     /** The module name the unpickler really imports: {@code posix} is {@code os}, {@code _io.x} is {@code io.x}. */
@@ -187,7 +261,8 @@ public final class PickleRules {
     private int longestAllowPrefix(String path) {
         int best = 0;
         for (String p : allowPrefixes) {
-            if (path.startsWith(p) && p.length() > best) {
+            // a prefix covers the names directly under it, not attribute paths below them
+            if (path.startsWith(p) && p.length() > best && path.indexOf('.', p.length()) < 0) {
                 best = p.length();
             }
         }

@@ -32,9 +32,19 @@ public final class PickleWalker {
      * null when the pickle is complete and well formed.
      */
     public record Result(long start, long end, String error, int protocol, long opcodes, int calls,
-                         boolean torchMagic, List<ScanFinding> findings, List<String> globals) {
+                         boolean torchMagic, List<ScanFinding> findings, List<String> globals,
+                         java.util.Set<ScanFinding> allowlistOnly) {
         public boolean complete() {
             return error == null;
+        }
+
+        /**
+         * True when a finding is HIGH or worse for a reason other than allowlist-first (a denylisted import, a
+         * dangerous attribute, a bound): what decides whether bytes that do not parse to the end were a pickle
+         * at all. Random data "imports" garbage names, which allowlist-first alone would rate HIGH.
+         */
+        public boolean knownDanger() {
+            return findings.stream().anyMatch(f -> f.severity().atLeast(Severity.HIGH) && !allowlistOnly.contains(f));
         }
     }
 
@@ -70,18 +80,33 @@ public final class PickleWalker {
     private record Str(String text, boolean truncated) {
     }
 
-    private record Glob(String module, String name, long offset) {
+    /** An import on the stack; {@code imp} is its entry, resolved once so hot paths do no lookups. */
+    private record Glob(String module, String name, long offset, Import imp) {
     }
 
     private record CallResult(Glob origin) {
     }
+
+    /** A tuple whose first items are known (calls with guarded globals look at their arguments). */
+    private record Tup(List<Object> items, boolean partial) {
+    }
+
+    private static final Tup EMPTY_TUPLE = new Tup(List.of(), false);
+    private static final int TUPLE_ITEMS = 8;
+    private static final java.util.regex.Pattern ENUM_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final java.util.Set<String> LATIN1 = java.util.Set.of(
+            "latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1", "iso_8859_1", "l1");
 
     private static final class Import {
         final String module;
         final String name;
         final long offset;
         final List<String> calls = new ArrayList<>();
+        PickleRules.Guard guard;
         int callCount;
+        long pushes;
+        long safeCalls;
+        String misuse;
 
         Import(String module, String name, long offset) {
             this.module = module;
@@ -101,7 +126,10 @@ public final class PickleWalker {
     private final HashMap<Long, Object> memo = new HashMap<>();
     private final Map<String, Import> imports = new LinkedHashMap<>();
     private final List<ScanFinding> findings = new ArrayList<>();
+    /** Findings that are HIGH only because enforcement is allowlist-first (see Result#knownDanger). */
+    private final java.util.Set<ScanFinding> allowlistOnly = new java.util.HashSet<>();
     private int calls;
+    private int lastMarkSize;
     private int protocol;
     private boolean torchMagic;
     private long opcodes;
@@ -136,24 +164,60 @@ public final class PickleWalker {
         List<ScanFinding> out = new ArrayList<>(findings);
         for (Import imp : imports.values()) {
             List<PickleRules.Judgement> js = rules.judge(imp.module, imp.name);
-            if (js.isEmpty()) {
-                continue;
+            PickleRules.Guard guard = rules.guard(imp.module, imp.name);
+            boolean guardHeld = guard != null && imp.misuse == null && imp.pushes == imp.safeCalls;
+            if (js.isEmpty() && (guard == null || guardHeld) || !js.isEmpty() && guardHeld) {
+                continue; // on the allowlist, or allowed for the use the walker saw at every call
             }
-            PickleRules.Judgement worst = js.get(0);
-            StringBuilder reason = new StringBuilder(worst.reason());
+            String global = imp.module + "." + imp.name;
+            Severity severity;
+            String why;
+            boolean onlyAllowlist = js.isEmpty() || !js.get(0).severity().atLeast(Severity.HIGH);
+            if (guard != null) {
+                severity = js.isEmpty() || !js.get(0).severity().atLeast(Severity.HIGH) ? Severity.HIGH
+                        : js.get(0).severity();
+                why = global + " is allowed only where " + guard.reason() + ", and here "
+                        + (imp.misuse != null ? imp.misuse : "it is used in another way (passed on, not called)")
+                        + (js.isEmpty() ? "" : " (" + js.get(0).reason() + ")");
+            } else if (depth > 0 || js.get(0).severity().atLeast(Severity.HIGH)) {
+                // the denylist's word: a known danger, or an import in a pickle that is only data here
+                severity = js.get(0).severity();
+                why = js.get(0).reason();
+            } else if (rules.reviewed(imp.module, imp.name)) {
+                severity = Severity.LOW;
+                why = global + " is accepted by a reviewed exception (spec.scan.allowGlobals) although it is not on"
+                        + " the allowlist (" + js.get(0).reason() + ")";
+            } else {
+                // allowlist-first: what real model files do not use is refused, whatever the denylist says
+                severity = Severity.HIGH;
+                why = global + " is not on the allowlist of globals model files use (" + js.get(0).reason()
+                        + "); loading imports and can run code no review has seen: refused under enforce unless"
+                        + " the model lists it in spec.scan.allowGlobals after review";
+            }
+            if (depth == 0 && guard == null && js.get(0).severity().atLeast(Severity.HIGH)
+                    && rules.reviewed(imp.module, imp.name)) {
+                why += "; a reviewed exception cannot accept a global the denylist rates "
+                        + js.get(0).severity();
+            }
+            StringBuilder reason = new StringBuilder(why);
             if (imp.callCount > 0) {
                 reason.append("; called ").append(imp.callCount).append("x (").append(String.join(", ", imp.calls))
                         .append(imp.callCount > imp.calls.size() ? ", ..." : "").append(")");
             } else {
                 reason.append("; imported (importing it is enough to load the module)");
             }
-            out.add(new ScanFinding(worst.severity(), imp.module, imp.name, imp.offset, reason.toString()));
+            ScanFinding finding = new ScanFinding(severity, imp.module, imp.name, imp.offset, reason.toString());
+            out.add(finding);
+            if (onlyAllowlist) {
+                allowlistOnly.add(finding);
+            }
         }
         List<String> globals = new ArrayList<>();
         for (Import imp : imports.values()) {
             globals.add(imp.module + "." + imp.name);
         }
-        return new Result(start, end, error, protocol, opcodes, calls, torchMagic, out, globals);
+        return new Result(start, end, error, protocol, opcodes, calls, torchMagic, out, globals,
+                java.util.Set.copyOf(allowlistOnly));
     }
 
     private void run(Cursor in) throws IOException, PickleError, LimitError {
@@ -238,8 +302,11 @@ public final class PickleWalker {
                     push(PERSISTENT, off);
                 }
                 case 'R' -> { // REDUCE
-                    pop(off);
+                    Object args = pop(off);
                     Object callable = pop(off);
+                    if (callable instanceof Glob g) {
+                        guarded(g, args, off);
+                    }
                     call(callable, "REDUCE", off);
                     push(new CallResult(callable instanceof Glob g ? g : null), off);
                 }
@@ -331,25 +398,30 @@ public final class PickleWalker {
                     popMark(off);
                     peek(off);
                 }
-                case 'd', 'l', 't', 0x91 -> { // DICT, LIST, TUPLE, FROZENSET
+                case 'd', 'l', 0x91 -> { // DICT, LIST, FROZENSET
                     popMark(off);
                     push(OTHER, off);
                 }
-                case '}', ']', ')', 0x8f -> push(OTHER, off); // EMPTY_DICT, EMPTY_LIST, EMPTY_TUPLE, EMPTY_SET
+                case 't' -> { // TUPLE
+                    List<Object> items = popMark(off);
+                    push(tuple(items, lastMarkSize > items.size()), off);
+                }
+                case '}', ']', 0x8f -> push(OTHER, off); // EMPTY_DICT, EMPTY_LIST, EMPTY_SET
+                case ')' -> push(EMPTY_TUPLE, off); // EMPTY_TUPLE
                 case 0x85 -> { // TUPLE1
-                    pop(off);
-                    push(OTHER, off);
+                    Object a = pop(off);
+                    push(tuple(List.of(a), false), off);
                 }
                 case 0x86 -> { // TUPLE2
-                    pop(off);
-                    pop(off);
-                    push(OTHER, off);
+                    Object b = pop(off);
+                    Object a = pop(off);
+                    push(tuple(List.of(a, b), false), off);
                 }
                 case 0x87 -> { // TUPLE3
-                    pop(off);
-                    pop(off);
-                    pop(off);
-                    push(OTHER, off);
+                    Object c = pop(off);
+                    Object b = pop(off);
+                    Object a = pop(off);
+                    push(tuple(List.of(a, b, c), false), off);
                 }
                 case 'c' -> { // GLOBAL
                     String module = in.utf8Line(off);
@@ -381,9 +453,13 @@ public final class PickleWalker {
                 }
                 case 0x82, 0x83, 0x84 -> { // EXT1, EXT2, EXT4
                     long code = op == 0x82 ? in.u8(off) : op == 0x83 ? in.u16(off) : in.s32(off);
-                    findings.add(ScanFinding.of(Severity.MEDIUM, off, "extension code " + code
-                            + ": imports whatever global the loading process registered with copyreg"));
-                    push(new Glob("copyreg", "_extension_registry." + code, off), off);
+                    ScanFinding ext = ScanFinding.of(depth == 0 ? Severity.HIGH : Severity.MEDIUM, off, "extension code "
+                            + code + " (EXT" + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4) + "): imports whatever global the"
+                            + " loading process registered with copyreg, which no scan of the file can know; model"
+                            + " files never use it");
+                    findings.add(ext);
+                    allowlistOnly.add(ext);
+                    push(global("copyreg", "_extension_registry." + code, off), off);
                 }
                 case 'g' -> push(memoGet(parseIndex(in.line(off), off), off), off); // GET
                 case 'h' -> push(memoGet(in.u8(off), off), off); // BINGET
@@ -417,7 +493,19 @@ public final class PickleWalker {
         if (stack.size() >= limits.maxStack()) {
             throw new LimitError("stack deeper than " + limits.maxStack(), off);
         }
+        if (v instanceof Glob g) {
+            g.imp().pushes++; // every copy on the stack must be consumed by a checked call (see guarded)
+        }
         stack.add(v);
+    }
+
+    private static Object tuple(List<Object> items, boolean partial) {
+        for (Object o : items) {
+            if (o != OTHER) {
+                return new Tup(items, partial);
+            }
+        }
+        return partial ? new Tup(List.of(), true) : OTHER; // plain data: nothing a guard looks at
     }
 
     private Object pop(long off) throws PickleError {
@@ -440,7 +528,8 @@ public final class PickleWalker {
         }
         int k = marks[--markCount];
         List<Object> tail = stack.subList(k, stack.size());
-        List<Object> items = new ArrayList<>(tail.size() <= 8 ? tail : tail.subList(0, 1));
+        lastMarkSize = tail.size();
+        List<Object> items = new ArrayList<>(tail.size() <= TUPLE_ITEMS ? tail : tail.subList(0, 1));
         tail.clear();
         return items;
     }
@@ -476,29 +565,97 @@ public final class PickleWalker {
     // ---- imports and calls ----------------------------------------------------------------------------
 
     private Glob global(String module, String name, long off) {
-        Glob g = new Glob(module, name, off);
-        importOf(g);
-        return g;
+        Import imp = imports.computeIfAbsent(module + "\n" + name, k -> {
+            Import i = new Import(module, name, off);
+            i.guard = rules.guard(module, name);
+            return i;
+        });
+        return new Glob(module, name, off, imp);
     }
 
-    private Import importOf(Glob g) {
-        return imports.computeIfAbsent(g.module() + "\n" + g.name(), k -> new Import(g.module(), g.name(), g.offset()));
+    private static Import importOf(Glob g) {
+        return g.imp();
     }
 
     private void call(Object callable, String opcode, long off) {
         calls++;
+        // a callable that is not an import was obtained at load time: what it reaches cannot be judged from
+        // the file, and no model file needs one, so it refuses (an embedded pickle is only data: MEDIUM)
+        Severity unknown = depth == 0 ? Severity.HIGH : Severity.MEDIUM;
         if (callable instanceof Glob g) {
             Import imp = importOf(g);
             imp.callCount++;
             if (imp.calls.size() < 3) {
                 imp.calls.add(opcode + "@" + off);
             }
-        } else if (callable instanceof CallResult) {
-            findings.add(ScanFinding.of(Severity.MEDIUM, off,
-                    opcode + " calls the result of another call (a callable obtained at load time)"));
+            if (imp.guard != null && imp.misuse == null && !opcode.equals("REDUCE")) {
+                imp.misuse = "it is called by " + opcode + "@" + off;
+            }
+        } else if (callable instanceof CallResult c) {
+            ScanFinding f = ScanFinding.of(unknown, off, opcode + " calls the result of another call"
+                    + (c.origin() == null ? "" : " (of " + c.origin().module() + "." + c.origin().name() + ")")
+                    + ": a callable obtained at load time, such as a builtins dictionary lookup or an attribute"
+                    + " walk; model files never do this");
+            findings.add(f);
+            allowlistOnly.add(f);
         } else if (callable == PERSISTENT) {
-            findings.add(ScanFinding.of(Severity.MEDIUM, off,
-                    opcode + " calls an object returned by persistent_load"));
+            ScanFinding f = ScanFinding.of(unknown, off, opcode + " calls an object returned by persistent_load");
+            findings.add(f);
+            allowlistOnly.add(f);
+        }
+    }
+
+    /** A REDUCE of a guarded import: counts the call as safe when its arguments are the allowed use. */
+    private void guarded(Glob g, Object args, long off) {
+        Import imp = g.imp();
+        PickleRules.Guard guard = imp.guard;
+        if (guard == null) {
+            return;
+        }
+        String problem = guardProblem(guard, args);
+        if (problem == null) {
+            imp.safeCalls++;
+        } else if (imp.misuse == null) {
+            imp.misuse = problem + " (REDUCE@" + off + ")";
+        }
+    }
+
+    private String guardProblem(PickleRules.Guard guard, Object args) {
+        if (!(args instanceof Tup t) || t.partial()) {
+            return "its arguments are not a tuple the scanner can read";
+        }
+        List<Object> a = t.items();
+        switch (guard.kind()) {
+            case ENUM_MEMBER -> {
+                if (a.size() != 2 || !(a.get(0) instanceof Glob cls) || !(a.get(1) instanceof Str name)
+                        || name.truncated() || !ENUM_NAME.matcher(name.text()).matches()) {
+                    return "it is not called as getattr(class, 'MEMBER')";
+                }
+                if (!rules.allowed(cls.module(), cls.name()) && !rules.reviewed(cls.module(), cls.name())) {
+                    return "it looks up " + name.text() + " on " + cls.module() + "." + cls.name()
+                            + ", which is not an allowed class";
+                }
+                return null;
+            }
+            case LATIN1 -> {
+                if (a.isEmpty() || a.size() > 2 || !(a.get(0) instanceof Str)
+                        || a.size() == 2 && !(a.get(1) instanceof Str enc
+                        && LATIN1.contains(enc.text().toLowerCase(java.util.Locale.ROOT)))) {
+                    return "it is not called as encode(text, 'latin1')";
+                }
+                return null;
+            }
+            case IMPORTS -> {
+                for (int i : guard.indexes()) {
+                    if (i >= a.size() || !(a.get(i) instanceof Glob)) {
+                        return "its argument " + i + " is an object built at load time, not an import";
+                    }
+                }
+                return null;
+            }
+            default -> {
+                return "unknown condition";
+            }
         }
     }
 
@@ -583,7 +740,7 @@ public final class PickleWalker {
         }
         PickleWalker inner = new PickleWalker(rules, limits, budget, depth + 1);
         Result r = inner.walk(ByteSource.of(candidate), 0);
-        if (r.end() > 0 && (r.complete() || r.findings().stream().anyMatch(f -> f.severity().atLeast(Severity.HIGH)))) {
+        if (r.end() > 0 && (r.complete() || r.knownDanger())) {
             for (ScanFinding f : r.findings()) {
                 findings.add(new ScanFinding(f.severity(), f.module(), f.name(), off,
                         "in a pickle embedded (" + how + ") in the string at offset " + off + ": " + f.reason()));
