@@ -56,3 +56,17 @@ app.kubernetes.io/component: operator
 {{- define "modelgate.caInjectFrom" -}}
 {{- printf "%s/%s" .Release.Namespace (include "modelgate.certificateName" .) -}}
 {{- end -}}
+
+{{/* A webhook's clientConfig: the webhook Service, or webhook.url when the operator runs out of cluster.
+     Called with (dict "root" $ "path" "/validate"). */}}
+{{- define "modelgate.clientConfig" -}}
+{{- if .root.Values.webhook.url -}}
+url: {{ printf "%s%s" (trimSuffix "/" .root.Values.webhook.url) .path | quote }}
+{{- else -}}
+service:
+  name: {{ .root.Values.webhook.serviceName }}
+  namespace: {{ .root.Release.Namespace }}
+  path: {{ .path }}
+  port: 443
+{{- end -}}
+{{- end -}}

@@ -528,7 +528,7 @@ class HelmChartTest {
             }
         }
         assertEquals(List.of("https://127.0.0.1:8443/mutate", "https://127.0.0.1:8443/validate",
-                "https://127.0.0.1:8443/validate"), urls);
+                "https://127.0.0.1:8443/validate", "https://127.0.0.1:8443/validate"), urls);
         assertEquals("", env(defaults).get("MODELGATE_WEBHOOK_URL").path("value").asText(), "in cluster by default");
         // the schema refuses what the API server would
         assertThrows(RuntimeException.class, () -> RenderedChart.render(null, Map.of("webhook.url", "http://localhost:8443")));
