@@ -1,0 +1,264 @@
+package dev.modelgate.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.modelgate.api.v1alpha1.ScanPolicy;
+import dev.modelgate.integrity.FindingKind;
+import dev.modelgate.integrity.ScanCheck;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry client and artifact reader against a real Distribution registry on loopback. */
+class OciRegistryTest {
+
+    @TempDir
+    Path tmp;
+
+    static RegistryClient client(LocalRegistry r) throws OciException {
+        return client(Set.of(r.hostPort()), RegistryCredentials.none());
+    }
+
+    static RegistryClient client(Set<String> insecure, RegistryCredentials creds) throws OciException {
+        return new RegistryClient(new RegistryClient.Settings(null, insecure, creds, Duration.ofSeconds(20), 5));
+    }
+
+    /** A valid safetensors file with one F32 tensor of {@code floats} values (zeros). */
+    static byte[] safetensors(int floats) {
+        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[" + floats + "],\"data_offsets\":[0," + (floats * 4) + "]}}";
+        while ((header.length() + 8) % 8 != 0) {
+            header += " ";
+        }
+        byte[] h = header.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + floats * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        return b.array();
+    }
+
+    static final byte[] WEIGHTS = safetensors(256 * 1024);
+    static final String CONFIG = "{\"model_type\":\"qwen3\",\"hidden_size\":1024}";
+
+    static OciReference ref(LocalRegistry r, String repo, String digest) {
+        return OciReference.parse(r.hostPort() + "/" + repo + "@" + digest);
+    }
+
+    @Test
+    void modelPackApprovalNeedsNoBlobDownload() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("config.json", CONFIG, "model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            RegistryClient c = client(r);
+
+            // By tag: resolved once, pinned to the manifest digest.
+            OciArtifacts.Result res = new OciArtifacts(c, OciArtifacts.Limits.DEFAULT)
+                    .read(OciReference.parse("oci://" + r.hostPort() + "/models/qwen:v1"), OciArtifacts.Mode.DESCRIBE, null);
+            assertEquals(digest, res.pinned().digest());
+            assertEquals("ModelPack", res.layout().kind());
+            assertEquals(List.of("config.json", "model.safetensors"), res.files().stream().map(f -> f.path()).toList());
+            assertEquals(OciLayout.sha256(WEIGHTS), res.files().get(1).sha256());
+            assertEquals(WEIGHTS.length, res.files().get(1).size());
+            assertEquals(List.of(), r.blobGets("models/qwen"), "approval without scanning must not GET any blob");
+            assertEquals(0, c.blobGets());
+        }
+    }
+
+    @Test
+    void modelPackScanReadsOnlyTheSafetensorsHeader() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("config.json", CONFIG, "model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            RegistryClient c = client(r);
+            ScanCheck scan = new ScanCheck(ScanPolicy.ENFORCE);
+            OciArtifacts.Result res = new OciArtifacts(c, OciArtifacts.Limits.DEFAULT)
+                    .read(ref(r, "models/qwen", digest), OciArtifacts.Mode.DESCRIBE, scan);
+            assertEquals(List.of(), res.findings().stream().filter(f -> f.kind() != FindingKind.SCAN_WARNING).toList());
+            assertEquals(Set.of("config.json", "model.safetensors"), scan.reports().keySet());
+            assertEquals("safetensors", scan.reports().get("model.safetensors").format());
+            assertEquals(dev.modelgate.scan.Verdict.BENIGN, scan.reports().get("model.safetensors").verdict());
+            // The weights were read by two Range requests (length, header), the small config whole.
+            String weights = "sha256:" + OciLayout.sha256(WEIGHTS);
+            long written = bytesWritten(r, weights);
+            assertTrue(written > 0 && written <= 4096, "only the header of the weights may be read, registry sent "
+                    + written + " of " + WEIGHTS.length + " bytes");
+            assertEquals(1, c.blobGets(), "only config.json is pulled whole");
+            assertEquals(2, c.rangeGets());
+        }
+    }
+
+    /** Bytes the registry sent for GETs of one blob, from its request log. */
+    static long bytesWritten(LocalRegistry r, String digest) throws IOException {
+        Pattern p = Pattern.compile("http\\.request\\.method=GET .*http\\.request\\.uri=\"?/v2/[^ ]*/blobs/" + digest
+                + "\"? .*http\\.response\\.written=([0-9]+)");
+        long total = 0;
+        for (String line : r.log().split("\n")) {
+            Matcher m = p.matcher(line);
+            if (m.find()) {
+                total += Long.parseLong(m.group(1));
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void tarLayerImageIsUnpackedAndHashedFileByFile() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            Map<String, byte[]> files = OciLayout.files("models/qwen/config.json", CONFIG,
+                    "models/qwen/model.safetensors", WEIGHTS, "models/qwen/tokenizer.json", "{\"version\":\"1.0\"}");
+            String digest = layout.tarImage(files, "v1");
+            r.push(layout, "v1", "images/qwen");
+            ScanCheck scan = new ScanCheck(ScanPolicy.ENFORCE);
+            OciArtifacts.Result res = new OciArtifacts(client(r), OciArtifacts.Limits.DEFAULT)
+                    .read(ref(r, "images/qwen", digest), OciArtifacts.Mode.DESCRIBE, scan);
+            assertEquals("OCI image", res.layout().kind());
+            assertEquals(3, res.files().size());
+            for (OciArtifacts.ArtifactFile f : res.files()) {
+                assertEquals(OciLayout.sha256(files.get(f.path())), f.sha256(), f.path());
+                assertEquals(files.get(f.path()).length, f.size(), f.path());
+            }
+            assertEquals(3, scan.reports().size());
+        }
+    }
+
+    @Test
+    void corruptedBlobFailsNamingTheFile() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("config.json", CONFIG, "model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            byte[] evil = WEIGHTS.clone();
+            evil[evil.length - 1] ^= 1;
+            Files.write(r.blobData("sha256:" + OciLayout.sha256(WEIGHTS)), evil);
+            OciException e = assertThrows(OciException.class, () -> new OciArtifacts(client(r),
+                    OciArtifacts.Limits.DEFAULT).read(ref(r, "models/qwen", digest), OciArtifacts.Mode.PULL_ALL, null));
+            assertEquals(OciException.Kind.MISMATCH, e.kind());
+            assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("corrupted"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void corruptedTarLayerFailsAsAMismatch() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            Map<String, byte[]> files = OciLayout.files("m/config.json", CONFIG, "m/model.safetensors", WEIGHTS);
+            String digest = layout.tarImage(files, "v1");
+            r.push(layout, "v1", "images/qwen");
+            String layer = client(r).manifest(ref(r, "images/qwen", digest)).layers().get(0).digest();
+            byte[] evil = Files.readAllBytes(r.blobData(layer));
+            evil[evil.length / 2] ^= 0x55;
+            Files.write(r.blobData(layer), evil);
+            OciException e = assertThrows(OciException.class, () -> new OciArtifacts(client(r),
+                    OciArtifacts.Limits.DEFAULT).read(ref(r, "images/qwen", digest), OciArtifacts.Mode.DESCRIBE, null));
+            assertEquals(OciException.Kind.MISMATCH, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("layer 0") && e.getMessage().contains(layer), e.getMessage());
+        }
+    }
+
+    @Test
+    void manifestPointingAtAMissingBlobIsRefused() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("config.json", CONFIG, "model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            Files.delete(r.layerLink("models/qwen", "sha256:" + OciLayout.sha256(WEIGHTS)));
+            for (OciArtifacts.Mode mode : OciArtifacts.Mode.values()) {
+                OciException e = assertThrows(OciException.class, () -> new OciArtifacts(client(r),
+                        OciArtifacts.Limits.DEFAULT).read(ref(r, "models/qwen", digest), mode, null));
+                assertEquals(OciException.Kind.MISMATCH, e.kind(), e.getMessage());
+                assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("is missing"),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void unknownRepositoryIsAClearError() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciException e = assertThrows(OciException.class, () -> client(r).manifest(
+                    ref(r, "models/nothing-here", "sha256:" + "0".repeat(64))));
+            assertEquals(OciException.Kind.BAD_INPUT, e.kind());
+            assertTrue(e.getMessage().contains("no such manifest") && e.getMessage().contains("models/nothing-here"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void registryNeedingCredentials() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), true)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            OciReference ref = ref(r, "models/qwen", digest);
+
+            OciException anonymous = assertThrows(OciException.class, () -> client(r).manifest(ref));
+            assertEquals(OciException.Kind.TRANSPORT, anonymous.kind());
+            assertTrue(anonymous.getMessage().contains("asks for credentials"), anonymous.getMessage());
+
+            RegistryCredentials wrong = RegistryCredentials.fromDockerConfig(("{\"auths\":{\"" + r.hostPort()
+                    + "\":{\"username\":\"puller\",\"password\":\"wrong\"}}}").getBytes(StandardCharsets.UTF_8));
+            OciException refused = assertThrows(OciException.class,
+                    () -> client(Set.of(r.hostPort()), wrong).manifest(ref));
+            assertTrue(refused.getMessage().contains("refused the credentials"), refused.getMessage());
+
+            RegistryClient good = client(Set.of(r.hostPort()), RegistryCredentials.fromDockerConfig(r.dockerConfig()));
+            OciArtifacts.Result res = new OciArtifacts(good, OciArtifacts.Limits.DEFAULT)
+                    .read(ref, OciArtifacts.Mode.PULL_ALL, null);
+            assertEquals(OciLayout.sha256(WEIGHTS), res.files().get(0).sha256());
+        }
+    }
+
+    @Test
+    void redirectToPlainHttpIsRefused() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            // A front that redirects every request to the registry under another, unlisted, http:// name.
+            HttpServer front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            front.createContext("/", x -> {
+                x.getResponseHeaders().add("Location", "http://localhost:" + r.hostPort().split(":")[1]
+                        + x.getRequestURI());
+                x.sendResponseHeaders(307, -1);
+                x.close();
+            });
+            front.start();
+            try {
+                String frontHost = "127.0.0.1:" + front.getAddress().getPort();
+                OciException e = assertThrows(OciException.class, () -> client(Set.of(frontHost),
+                        RegistryCredentials.none()).manifest(OciReference.parse(frontHost + "/models/qwen@" + digest)));
+                assertEquals(OciException.Kind.TRANSPORT, e.kind());
+                assertTrue(e.getMessage().contains("a redirect leads to http://localhost:")
+                        && e.getMessage().contains("only https:// is followed"), e.getMessage());
+            } finally {
+                front.stop(0);
+            }
+        }
+    }
+}
