@@ -47,7 +47,8 @@ final class ApproveCommand implements Callable<Integer> {
     /** Annotation holding the verdict counts of the scan at approval, e.g. {@code 3 files: 1 suspicious, 2 benign}. */
     static final String SCAN_SUMMARY = "modelgate.dev/scan-summary";
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory, as reviewed.")
+    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory, as reviewed; or an artifact "
+            + "oci://REGISTRY/REPO@sha256:... (a tag is resolved once and the digest written).")
     Path dir;
 
     @Option(names = "--name", required = true, description = "TrustedModel name (DNS-1123, e.g. sdxl-base).")
@@ -81,6 +82,9 @@ final class ApproveCommand implements Callable<Integer> {
     @Mixin
     EngineOptionsMixin engine;
 
+    @Mixin
+    OciOptions oci;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -97,6 +101,9 @@ final class ApproveCommand implements Callable<Integer> {
         }
         if (reviewInterval != null && !REVIEW_INTERVAL.matcher(reviewInterval).matches()) {
             throw new BadInputException("--review-interval '" + reviewInterval + "' is not a number followed by h, d or w");
+        }
+        if (OciOptions.isOci(dir)) {
+            return OciApprove.run(this, oci);
         }
         ScanCheck scan = new ScanCheck(allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE);
         IntegrityReport report = new IntegrityEngine(engine.toOptions().withChecks(List.of(scan))).describe(dir);

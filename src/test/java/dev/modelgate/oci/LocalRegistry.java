@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
  * Debian's {@code docker-registry} (Distribution 2.8) on 127.0.0.1, filesystem storage in a temporary folder,
  * optionally behind htpasswd basic auth; artifacts are pushed with Debian's {@code skopeo}. Stopped by pid.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
 
     static final Path REGISTRY = Path.of("/usr/bin/docker-registry");
     static final Path SKOPEO = Path.of("/usr/bin/skopeo");
@@ -31,7 +31,7 @@ final class LocalRegistry implements AutoCloseable {
      * Skips the calling test (visibly) when the binaries are missing; under CI=true, where they are always
      * installed, fails instead.
      */
-    static void requireTools() {
+    public static void requireTools() {
         boolean present = Files.isExecutable(REGISTRY) && Files.isExecutable(SKOPEO);
         String why = "docker-registry and skopeo are needed for the real-registry tests (apt-get install "
                 + "docker-registry skopeo); OCI registry behaviour was NOT tested";
@@ -53,7 +53,7 @@ final class LocalRegistry implements AutoCloseable {
         this.auth = auth;
     }
 
-    static LocalRegistry start(Path dir, boolean htpasswd) throws IOException, InterruptedException {
+    public static LocalRegistry start(Path dir, boolean htpasswd) throws IOException, InterruptedException {
         int port = freePort();
         Files.createDirectories(dir.resolve("storage"));
         StringBuilder config = new StringBuilder()
@@ -101,7 +101,7 @@ final class LocalRegistry implements AutoCloseable {
         }
     }
 
-    String hostPort() {
+    public String hostPort() {
         return "127.0.0.1:" + port;
     }
 
@@ -114,7 +114,7 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** The file holding a blob's bytes in the registry's storage. */
-    Path blobData(String digest) {
+    public Path blobData(String digest) {
         String hex = digest.substring("sha256:".length());
         return storage().resolve("blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
     }
@@ -126,7 +126,7 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** Pushes {@code layout:tag} to {@code repository:tag} with skopeo, keeping every digest. */
-    void push(OciLayout layout, String tag, String repository) throws IOException, InterruptedException {
+    public void push(OciLayout layout, String tag, String repository) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(SKOPEO.toString(), "copy", "--quiet", "--dest-tls-verify=false",
                 "--preserve-digests"));
         if (auth) {
@@ -143,17 +143,17 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** Access-log lines of GET requests for whole or ranged blobs of {@code repository} (not HEAD). */
-    List<String> blobGets(String repository) throws IOException {
+    public List<String> blobGets(String repository) throws IOException {
         String needle = "\"GET /v2/" + repository + "/blobs/";
         return Files.readAllLines(dir.resolve("registry.log")).stream().filter(l -> l.contains(needle)).toList();
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(dir.resolve("registry.log"));
     }
 
     /** A docker config.json with this registry's test credentials. */
-    byte[] dockerConfig() {
+    public byte[] dockerConfig() {
         String auth64 = java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
         return ("{\"auths\":{\"" + hostPort() + "\":{\"auth\":\"" + auth64 + "\"}}}").getBytes(StandardCharsets.UTF_8);

@@ -17,14 +17,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Writes an OCI image layout (the input of {@code skopeo copy oci:DIR:TAG}) for tests. */
-final class OciLayout {
+public final class OciLayout {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final ArrayNode manifests = JSON.createArrayNode();
 
-    OciLayout(Path dir) throws IOException {
+    public OciLayout(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir.resolve("blobs/sha256"));
         Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
@@ -34,7 +34,7 @@ final class OciLayout {
         return dir;
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         return HexFormat.of().formatHex(Sha256.newDigest().digest(b));
     }
 
@@ -86,7 +86,7 @@ final class OciLayout {
     }
 
     /** A ModelPack artifact: one raw layer per file, named by org.cncf.model.filepath. */
-    String modelPack(Map<String, byte[]> files, String tag) throws IOException {
+    public String modelPack(Map<String, byte[]> files, String tag) throws IOException {
         ObjectNode config = blob(ArtifactLayout.MODELPACK_CONFIG,
                 "{\"descriptor\":{\"name\":\"test\"},\"modelfs\":{\"type\":\"layers\"}}".getBytes(StandardCharsets.UTF_8),
                 null);
@@ -103,7 +103,7 @@ final class OciLayout {
     }
 
     /** A plain image whose single layer is a tar.gz of {@code files}. */
-    String tarImage(Map<String, byte[]> files, String tag) throws IOException {
+    public String tarImage(Map<String, byte[]> files, String tag) throws IOException {
         ObjectNode config = blob("application/vnd.oci.image.config.v1+json",
                 "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
                         .getBytes(StandardCharsets.UTF_8), null);
@@ -138,7 +138,7 @@ final class OciLayout {
         return bytes.toByteArray();
     }
 
-    static Map<String, byte[]> files(Object... pathAndContent) {
+    public static Map<String, byte[]> files(Object... pathAndContent) {
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (int i = 0; i < pathAndContent.length; i += 2) {
             Object c = pathAndContent[i + 1];

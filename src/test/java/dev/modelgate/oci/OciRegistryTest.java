@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The registry client and artifact reader against a real Distribution registry on loopback. */
-class OciRegistryTest {
+public class OciRegistryTest {
 
     @TempDir
     Path tmp;
@@ -39,7 +39,7 @@ class OciRegistryTest {
     }
 
     /** A valid safetensors file with one F32 tensor of {@code floats} values (zeros). */
-    static byte[] safetensors(int floats) {
+    public static byte[] safetensors(int floats) {
         String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[" + floats + "],\"data_offsets\":[0," + (floats * 4) + "]}}";
         while ((header.length() + 8) % 8 != 0) {
             header += " ";
