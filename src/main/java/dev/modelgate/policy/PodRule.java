@@ -20,6 +20,7 @@ public enum PodRule {
     NAMESPACE_GUARD("namespace-guard"),
     MODELS_ANNOTATION_REMOVED("models-annotation-removed"),
     INVALID_OBJECT("invalid-object"),
+    IMAGE_VOLUME_NOT_APPROVED("image-volume-not-approved"),
     INTERNAL_ERROR("internal-error");
 
     private final String id;

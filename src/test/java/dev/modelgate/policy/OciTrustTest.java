@@ -89,4 +89,20 @@ class OciTrustTest {
         assertFalse(v.ready());
         assertTrue(v.message().contains("pin the artifact by its manifest digest"), v.message());
     }
+
+    @Test
+    void registryOnlySourceGivesAPlanThatDownloadsNothing() {
+        ModelSource src = registrySource("acme", "ghcr.io/acme/models");
+        TrustedModel tm = ociModel("ghcr.io/acme/models/qwen@" + D);
+        VerificationPlan plan = PlanBuilder.build(List.of(tm), java.util.Map.of("acme", src),
+                new PlanSettings("models", "/models", true, List.of(), null));
+        VerificationPlan parsed = VerificationPlan.fromJson(plan.toJson());
+        assertEquals(List.of(), parsed.sources().get("acme").urls());
+        ModelSource none = registrySource("acme");
+        none.getSpec().setOci(null);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PlanBuilder.build(List.of(tm), java.util.Map.of("acme", none),
+                        new PlanSettings("models", "/models", true, List.of(), null)));
+        assertTrue(e.getMessage().contains("lists no urls"), e.getMessage());
+    }
 }
