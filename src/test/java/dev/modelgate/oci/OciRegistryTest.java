@@ -261,4 +261,87 @@ public class OciRegistryTest {
             }
         }
     }
+
+    /**
+     * A registry needing a Bearer token: a loopback front answers 401 with a Bearer challenge naming a token
+     * service, and passes requests to the real registry only with the token that service issued for the pull
+     * scope of the repository to the right credentials.
+     */
+    @Test
+    void registryNeedingABearerToken() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            String token = "tok-" + java.util.UUID.randomUUID();
+            java.util.List<String> scopes = new java.util.concurrent.CopyOnWriteArrayList<>();
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            String self = "127.0.0.1:" + server.getAddress().getPort();
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (LocalRegistry.USER + ":" + LocalRegistry.PASSWORD).getBytes(StandardCharsets.UTF_8));
+            server.createContext("/token", x -> {
+                scopes.add(x.getRequestURI().getQuery());
+                boolean ok = basic.equals(x.getRequestHeaders().getFirst("Authorization"));
+                byte[] body = ok ? ("{\"token\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8) : new byte[0];
+                x.sendResponseHeaders(ok ? 200 : 401, ok ? body.length : -1);
+                x.getResponseBody().write(body);
+                x.close();
+            });
+            server.createContext("/v2/", x -> {
+                if (!("Bearer " + token).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+                    x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + self
+                            + "/token\",service=\"test-registry\",scope=\"repository:models/qwen:pull\"");
+                    x.sendResponseHeaders(401, -1);
+                    x.close();
+                    return;
+                }
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create("http://"
+                        + r.hostPort() + x.getRequestURI()).toURL().openConnection();
+                c.setRequestMethod(x.getRequestMethod());
+                x.getRequestHeaders().forEach((k, v) -> {
+                    if (k.equalsIgnoreCase("Accept") || k.equalsIgnoreCase("Range")) {
+                        c.setRequestProperty(k, String.join(",", v));
+                    }
+                });
+                int code = c.getResponseCode();
+                for (String h : List.of("Content-Type", "Docker-Content-Digest", "Content-Range")) {
+                    if (c.getHeaderField(h) != null) {
+                        x.getResponseHeaders().add(h, c.getHeaderField(h));
+                    }
+                }
+                byte[] body = x.getRequestMethod().equals("HEAD") ? new byte[0]
+                        : (code >= 400 ? c.getErrorStream() : c.getInputStream()).readAllBytes();
+                if (x.getRequestMethod().equals("HEAD")) {
+                    x.getResponseHeaders().add("Content-Length", String.valueOf(c.getContentLengthLong()));
+                    x.sendResponseHeaders(code, -1);
+                } else {
+                    x.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+                    x.getResponseBody().write(body);
+                }
+                x.close();
+            });
+            server.start();
+            try {
+                OciReference ref = OciReference.parse(self + "/models/qwen@" + digest);
+                OciException anonymous = assertThrows(OciException.class,
+                        () -> client(Set.of(self), RegistryCredentials.none()).manifest(ref));
+                assertEquals(OciException.Kind.TRANSPORT, anonymous.kind());
+                assertTrue(anonymous.getMessage().contains("the token service 127.0.0.1 answered 401 to an anonymous "
+                        + "request"), anonymous.getMessage());
+
+                RegistryCredentials creds = RegistryCredentials.fromDockerConfig(("{\"auths\":{\"" + self
+                        + "\":{\"username\":\"" + LocalRegistry.USER + "\",\"password\":\"" + LocalRegistry.PASSWORD
+                        + "\"}}}").getBytes(StandardCharsets.UTF_8));
+                RegistryClient c = client(Set.of(self), creds);
+                OciArtifacts.Result res = new OciArtifacts(c, OciArtifacts.Limits.DEFAULT)
+                        .read(ref, OciArtifacts.Mode.PULL_ALL, null);
+                assertEquals(OciLayout.sha256(WEIGHTS), res.files().get(0).sha256());
+                assertTrue(scopes.stream().allMatch(q -> q.contains("service=test-registry")
+                        && q.contains("scope=repository:models/qwen:pull")), scopes.toString());
+            } finally {
+                server.stop(0);
+            }
+        }
+    }
 }
