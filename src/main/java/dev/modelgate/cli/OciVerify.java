@@ -1,6 +1,8 @@
 package dev.modelgate.cli;
 
 import dev.modelgate.api.v1alpha1.ModelFile;
+import dev.modelgate.api.v1alpha1.ModelSource;
+import dev.modelgate.api.v1alpha1.SignatureSpec;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.integrity.Finding;
@@ -11,8 +13,13 @@ import dev.modelgate.integrity.ScanCheck;
 import dev.modelgate.oci.OciArtifacts;
 import dev.modelgate.oci.OciException;
 import dev.modelgate.oci.OciReference;
+import dev.modelgate.oci.OciSignatures;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.policy.ModelManifests;
+import dev.modelgate.signing.OmsException;
+import dev.modelgate.signing.SignaturePolicy;
+import dev.modelgate.signing.SignatureVerification;
+import java.time.Clock;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,10 +42,11 @@ final class OciVerify {
         if (cmd.models.isEmpty()) {
             throw new BadInputException("verify oci://... needs --model: the TrustedModel(s) the artifact must match");
         }
-        if (cmd.source != null || !cmd.keys.isEmpty() || !cmd.certRoots.isEmpty() || cmd.issuer != null) {
-            throw new BadInputException("signature checks (--source, --key, --cert-root, --issuer) are not available "
-                    + "for oci:// artifacts yet; verify the files with --model");
+        if (!cmd.keys.isEmpty() || !cmd.certRoots.isEmpty() || cmd.issuer != null) {
+            throw new BadInputException("--key, --cert-root and --issuer check a folder's bundle; for an oci:// "
+                    + "artifact give the ModelSource with --source, whose signing policy the artifact's bundle must meet");
         }
+        ModelSource source = cmd.source == null ? null : ModelSourceFiles.read(cmd.source);
         OciReference ref = OciOptions.reference(cmd.dir);
         if (ref.digest() == null || ref.tag() != null) {
             throw new BadInputException(ref + ": verify needs the artifact pinned by digest alone "
@@ -97,8 +105,44 @@ final class OciVerify {
         for (Finding f : result.findings()) {
             (f.kind().outcome() == Outcome.OK ? warnings : failures).add(f.message());
         }
+        if (source != null && failures.isEmpty()) {
+            failures.addAll(signatures(client, result, declared, manifest, source, warnings));
+        }
         int code = failures.isEmpty() ? 0 : Outcome.VERIFICATION_FAILED.exitCode();
         return report(cmd, out, err, result.pinned(), names, failures, warnings, code, client.blobBytes());
+    }
+
+    /** Each model's signature bundle, from the artifact's layers, against the source's signing policy. */
+    private static List<String> signatures(RegistryClient client, OciArtifacts.Result result,
+            List<TrustedModel> declared, Manifest manifest, ModelSource source, List<String> warnings) {
+        List<String> out = new ArrayList<>();
+        SignaturePolicy policy;
+        try {
+            policy = SignaturePolicy.fromSource(source.getSpec(), Clock.systemUTC());
+        } catch (OmsException e) {
+            throw new BadInputException("ModelSource " + source.getMetadata().getName() + ": " + e.getMessage());
+        }
+        for (TrustedModel tm : declared) {
+            if (!source.getMetadata().getName().equals(tm.getSpec().getSource())) {
+                throw new BadInputException(ModelManifests.name(tm) + " names source '" + tm.getSpec().getSource()
+                        + "', but --source gives '" + source.getMetadata().getName() + "'");
+            }
+            String bundle = tm.getSpec().getSignature() == null || tm.getSpec().getSignature().getBundlePath() == null
+                    ? SignatureSpec.DEFAULT_BUNDLE_PATH : tm.getSpec().getSignature().getBundlePath();
+            if (tm.getSpec().getSignature() == null && !policy.required()) {
+                warnings.add(ModelManifests.name(tm) + ": not signed; the source does not require a signature");
+                continue;
+            }
+            try {
+                SignatureVerification v = OciSignatures.verify(client, result, bundle, policy, manifest);
+                if (!v.ok()) {
+                    out.add(ModelManifests.name(tm) + ": signature " + bundle + ": " + v.message());
+                }
+            } catch (OciException e) {
+                out.add(ModelManifests.name(tm) + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static java.util.function.Function<String, ScanPolicy> scanPolicies(VerifyCommand cmd,

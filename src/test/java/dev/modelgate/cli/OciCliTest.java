@@ -132,4 +132,60 @@ class OciCliTest {
         assertTrue(run.err().contains("neither tag nor digest") || run.err().contains("names no registry"),
                 run.toString());
     }
+
+    /** A folder signed with `modelgate sign`, pushed as a ModelPack with model.sig as a layer. */
+    @Test
+    void signedArtifactMeetsTheSourcePolicyAndATamperedOneDoesNot() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = registry()) {
+            Path folder = tmp.resolve("model");
+            Files.createDirectories(folder);
+            Files.write(folder.resolve("model.safetensors"), WEIGHTS);
+            Files.writeString(folder.resolve("config.json"), "{\"model_type\":\"qwen3\"}");
+            assertEquals(0, CliRun.of("keygen", "--out=" + tmp.resolve("release"), "--no-passphrase").exitCode());
+            CliRun sign = CliRun.of("sign", folder.toString(), "--key=" + tmp.resolve("release.pem"));
+            assertEquals(0, sign.exitCode(), sign.toString());
+            StringBuilder src = new StringBuilder("apiVersion: modelgate.dev/v1alpha1\nkind: ModelSource\n"
+                    + "metadata:\n  name: acme\nspec:\n  oci:\n    repositories:\n    - prefix: " + r.hostPort()
+                    + "/models\n  signing:\n    required: true\n    keys:\n    - name: release\n      publicKey: |\n");
+            for (String line : Files.readString(tmp.resolve("release-pub.pem")).split("\n")) {
+                src.append("        ").append(line).append('\n');
+            }
+            Path source = tmp.resolve("src.yaml");
+            Files.writeString(source, src);
+
+            java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+            for (String f : java.util.List.of("config.json", "model.safetensors", "model.sig")) {
+                files.put(f, Files.readAllBytes(folder.resolve(f)));
+            }
+            OciLayout good = new OciLayout(tmp.resolve("good"));
+            String goodDigest = good.modelPack(files, "v1");
+            r.push(good, "v1", "models/signed");
+            Path tm = tmp.resolve("tm.yaml");
+            CliRun approve = CliRun.of("approve", "oci://" + r.hostPort() + "/models/signed@" + goodDigest, "--name",
+                    "signed", "--source", "acme", "-o", tm.toString());
+            assertEquals(0, approve.exitCode(), approve.toString());
+            Files.writeString(tm, Files.readString(tm) + "  signature:\n    bundlePath: model.sig\n");
+            CliRun ok = CliRun.of("verify", "oci://" + r.hostPort() + "/models/signed@" + goodDigest, "--model",
+                    tm.toString(), "--source", source.toString());
+            assertEquals(0, ok.exitCode(), ok.toString());
+
+            // Same bundle, other weights: the files match their own TrustedModel but not the signature.
+            byte[] other = WEIGHTS.clone();
+            other[other.length - 1] = 7;
+            files.put("model.safetensors", other);
+            OciLayout bad = new OciLayout(tmp.resolve("bad"));
+            String badDigest = bad.modelPack(files, "v2");
+            r.push(bad, "v2", "models/signed");
+            Path tm2 = tmp.resolve("tm2.yaml");
+            assertEquals(0, CliRun.of("approve", "oci://" + r.hostPort() + "/models/signed@" + badDigest, "--name",
+                    "signed", "--source", "acme", "-o", tm2.toString()).exitCode());
+            Files.writeString(tm2, Files.readString(tm2) + "  signature:\n    bundlePath: model.sig\n");
+            CliRun refused = CliRun.of("verify", "oci://" + r.hostPort() + "/models/signed@" + badDigest, "--model",
+                    tm2.toString(), "--source", source.toString());
+            assertEquals(1, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().contains("signature model.sig") && refused.err().contains("model.safetensors"),
+                    refused.toString());
+        }
+    }
 }
