@@ -194,7 +194,8 @@ public final class OciArtifacts {
                         throw bad(where + ": '" + name + "' is a " + (e.isLink() ? "hard" : "symbolic") + " link to '"
                                 + e.getLinkName() + "'; links are refused, a model's files must be regular files");
                     }
-                    if (!e.isFile()) {
+                    // isFile() alone is true for FIFOs and devices too; regular files only
+                    if (!e.isFile() || e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice() || e.isSparse()) {
                         throw bad(where + ": '" + name + "' is not a regular file (device, FIFO or other special entry)");
                     }
                     Optional<String> problem = ModelPath.problem(path);

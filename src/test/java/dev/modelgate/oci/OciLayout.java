@@ -138,6 +138,38 @@ public final class OciLayout {
         return bytes.toByteArray();
     }
 
+    /** A tar.gz with arbitrary entries (links, whiteouts, traversal) for refusal tests. */
+    static byte[] tarGzEntries(TarArchiveEntry... entries) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes); TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            byte[] chunk = new byte[1 << 20];
+            for (TarArchiveEntry e : entries) {
+                tar.putArchiveEntry(e);
+                for (long left = e.isFile() ? e.getSize() : 0; left > 0; left -= chunk.length) {
+                    tar.write(chunk, 0, (int) Math.min(left, chunk.length));
+                }
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A plain image of the given tar.gz layers. */
+    String tarGzLayers(String tag, byte[]... layers) throws IOException {
+        ObjectNode config = blob("application/vnd.oci.image.config.v1+json",
+                "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                        .getBytes(StandardCharsets.UTF_8), null);
+        ObjectNode[] ls = new ObjectNode[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            ls[i] = blob("application/vnd.oci.image.layer.v1.tar+gzip", layers[i], null);
+        }
+        String digest = manifest(null, config, ls);
+        tag(tag);
+        return digest;
+    }
+
     public static Map<String, byte[]> files(Object... pathAndContent) {
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (int i = 0; i < pathAndContent.length; i += 2) {

@@ -344,4 +344,50 @@ public class OciRegistryTest {
             }
         }
     }
+
+    static org.apache.commons.compress.archivers.tar.TarArchiveEntry entry(String name, int size) {
+        var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+        e.setSize(size);
+        return e;
+    }
+
+    static org.apache.commons.compress.archivers.tar.TarArchiveEntry link(String name, String target, byte type) {
+        var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name, type);
+        e.setLinkName(target);
+        return e;
+    }
+
+    /** Tar layers the runtime would unpack into something other than the approved regular files are refused. */
+    @Test
+    void unsafeTarLayersAreRefused() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            byte sym = org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK;
+            byte hard = org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK;
+            byte fifo = org.apache.commons.compress.archivers.tar.TarConstants.LF_FIFO;
+            Map<String, byte[][]> cases = new java.util.LinkedHashMap<>();
+            cases.put("symbolic link", new byte[][] {OciLayout.tarGzEntries(link("m/w.safetensors", "/etc/passwd", sym))});
+            cases.put("hard link", new byte[][] {OciLayout.tarGzEntries(entry("m/a", 4), link("m/b", "m/a", hard))});
+            cases.put("not a regular file", new byte[][] {OciLayout.tarGzEntries(link("m/pipe", "", fifo))});
+            cases.put("whiteout", new byte[][] {OciLayout.tarGzEntries(entry("m/a", 4)),
+                    OciLayout.tarGzEntries(entry("m/.wh.a", 0))});
+            cases.put("again in layer 1", new byte[][] {OciLayout.tarGzEntries(entry("m/a", 4)),
+                    OciLayout.tarGzEntries(entry("m/a", 8))});
+            cases.put("'..'", new byte[][] {OciLayout.tarGzEntries(entry("m/../../etc/cron.d/x", 4))});
+            cases.put("decompression bomb", new byte[][] {OciLayout.tarGzEntries(entry("m/zeros", 200 << 20))});
+            int i = 0;
+            for (Map.Entry<String, byte[][]> c : cases.entrySet()) {
+                OciLayout layout = new OciLayout(tmp.resolve("layout" + i));
+                String digest = layout.tarGzLayers("t" + i, c.getValue());
+                r.push(layout, "t" + i, "bad/case" + i);
+                OciReference ref = ref(r, "bad/case" + i, digest);
+                OciException e = assertThrows(OciException.class, () -> new OciArtifacts(client(r),
+                        new OciArtifacts.Limits(1000, 1L << 40, 100)).read(ref, OciArtifacts.Mode.DESCRIBE, null),
+                        c.getKey());
+                assertEquals(OciException.Kind.BAD_INPUT, e.kind(), e.getMessage());
+                assertTrue(e.getMessage().contains(c.getKey()), c.getKey() + ": " + e.getMessage());
+                i++;
+            }
+        }
+    }
 }
