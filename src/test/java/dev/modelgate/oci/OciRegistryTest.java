@@ -296,30 +296,7 @@ public class OciRegistryTest {
                     x.close();
                     return;
                 }
-                java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create("http://"
-                        + r.hostPort() + x.getRequestURI()).toURL().openConnection();
-                c.setRequestMethod(x.getRequestMethod());
-                x.getRequestHeaders().forEach((k, v) -> {
-                    if (k.equalsIgnoreCase("Accept") || k.equalsIgnoreCase("Range")) {
-                        c.setRequestProperty(k, String.join(",", v));
-                    }
-                });
-                int code = c.getResponseCode();
-                for (String h : List.of("Content-Type", "Docker-Content-Digest", "Content-Range")) {
-                    if (c.getHeaderField(h) != null) {
-                        x.getResponseHeaders().add(h, c.getHeaderField(h));
-                    }
-                }
-                byte[] body = x.getRequestMethod().equals("HEAD") ? new byte[0]
-                        : (code >= 400 ? c.getErrorStream() : c.getInputStream()).readAllBytes();
-                if (x.getRequestMethod().equals("HEAD")) {
-                    x.getResponseHeaders().add("Content-Length", String.valueOf(c.getContentLengthLong()));
-                    x.sendResponseHeaders(code, -1);
-                } else {
-                    x.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
-                    x.getResponseBody().write(body);
-                }
-                x.close();
+                forward(x, r);
             });
             server.start();
             try {
@@ -387,6 +364,73 @@ public class OciRegistryTest {
                 assertEquals(OciException.Kind.BAD_INPUT, e.kind(), e.getMessage());
                 assertTrue(e.getMessage().contains(c.getKey()), c.getKey() + ": " + e.getMessage());
                 i++;
+            }
+        }
+    }
+
+    /** Passes one request to the registry and its answer back (what a front needs for these tests). */
+    static void forward(com.sun.net.httpserver.HttpExchange x, LocalRegistry r) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create("http://"
+                + r.hostPort() + x.getRequestURI()).toURL().openConnection();
+        c.setRequestMethod(x.getRequestMethod());
+        x.getRequestHeaders().forEach((k, v) -> {
+            if (k.equalsIgnoreCase("Accept") || k.equalsIgnoreCase("Range")) {
+                c.setRequestProperty(k, String.join(",", v));
+            }
+        });
+        int code = c.getResponseCode();
+        for (String h : List.of("Content-Type", "Docker-Content-Digest", "Content-Range")) {
+            if (c.getHeaderField(h) != null) {
+                x.getResponseHeaders().add(h, c.getHeaderField(h));
+            }
+        }
+        byte[] body = x.getRequestMethod().equals("HEAD") ? new byte[0]
+                : (code >= 400 ? c.getErrorStream() : c.getInputStream()).readAllBytes();
+        if (x.getRequestMethod().equals("HEAD")) {
+            x.getResponseHeaders().add("Content-Length", String.valueOf(c.getContentLengthLong()));
+            x.sendResponseHeaders(code, -1);
+        } else {
+            x.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+            x.getResponseBody().write(body);
+        }
+        x.close();
+    }
+
+    /** HTTPS with the source's CA bundle, and refusals with the JVM trust store or another CA. */
+    @Test
+    void httpsRegistryIsTrustedOnlyThroughItsCa() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            dev.modelgate.verifier.TestCa ca = new dev.modelgate.verifier.TestCa("registry test CA");
+            com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
+                    new InetSocketAddress("127.0.0.1", 0), 0);
+            tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ca.serverContext()));
+            tls.createContext("/v2/", x -> forward(x, r));
+            tls.start();
+            try {
+                String host = "127.0.0.1:" + tls.getAddress().getPort();
+                OciReference ref = OciReference.parse(host + "/models/qwen@" + digest);
+                RegistryClient pinned = new RegistryClient(new RegistryClient.Settings(ca.pem(), Set.of(),
+                        RegistryCredentials.none(), Duration.ofSeconds(20), 5));
+                OciArtifacts.Result res = new OciArtifacts(pinned, OciArtifacts.Limits.DEFAULT)
+                        .read(ref, OciArtifacts.Mode.PULL_ALL, null);
+                assertEquals(OciLayout.sha256(WEIGHTS), res.files().get(0).sha256());
+
+                OciException system = assertThrows(OciException.class, () -> client(Set.of(),
+                        RegistryCredentials.none()).manifest(ref));
+                assertTrue(system.getMessage().contains("TLS failed") && system.getMessage().contains("JVM trust store"),
+                        system.getMessage());
+                RegistryClient other = new RegistryClient(new RegistryClient.Settings(
+                        new dev.modelgate.verifier.TestCa("another CA").pem(), Set.of(), RegistryCredentials.none(),
+                        Duration.ofSeconds(20), 5));
+                OciException wrongCa = assertThrows(OciException.class, () -> other.manifest(ref));
+                assertTrue(wrongCa.getMessage().contains("TLS failed") && wrongCa.getMessage().contains("caBundle"),
+                        wrongCa.getMessage());
+            } finally {
+                tls.stop(0);
             }
         }
     }
