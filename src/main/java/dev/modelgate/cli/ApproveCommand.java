@@ -48,7 +48,8 @@ final class ApproveCommand implements Callable<Integer> {
     /** Annotation holding the verdict counts of the scan at approval, e.g. {@code 3 files: 1 suspicious, 2 benign}. */
     static final String SCAN_SUMMARY = "modelgate.dev/scan-summary";
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory, as reviewed.")
+    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory, as reviewed; or an artifact "
+            + "oci://REGISTRY/REPO@sha256:... (a tag is resolved once and the digest written).")
     Path dir;
 
     @Option(names = "--name", required = true, description = "TrustedModel name (DNS-1123, e.g. sdxl-base).")
@@ -92,6 +93,9 @@ final class ApproveCommand implements Callable<Integer> {
     @Mixin
     EngineOptionsMixin engine;
 
+    @Mixin
+    OciOptions oci;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -114,6 +118,9 @@ final class ApproveCommand implements Callable<Integer> {
                 throw new BadInputException("--allow-global '" + g + "' is not an exact module.name global "
                         + "(dotted identifiers, no wildcard), e.g. my_lib.models.Net");
             }
+        }
+        if (OciOptions.isOci(dir)) {
+            return OciApprove.run(this, oci);
         }
         ScanExceptions exceptions = new ScanExceptions(java.util.Set.copyOf(allowGlobals), false);
         ScanCheck scan = new ScanCheck(path -> allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE,

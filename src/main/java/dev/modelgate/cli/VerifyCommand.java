@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 + "1 invalid, 2 bad input).")
 final class VerifyCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (the volume root).")
+    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (the volume root); or an artifact "
+            + "oci://REGISTRY/REPO@sha256:..., whose blobs are downloaded and checked.")
     Path dir;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
@@ -96,11 +97,17 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     EngineOptionsMixin engine;
 
+    @Mixin
+    OciOptions oci;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (OciOptions.isOci(dir)) {
+            return OciVerify.run(this, oci);
+        }
         VerifySignature.Trust trust = new VerifySignature.Trust(keys, certRoots, identities, issuer, trustedRoot,
                 legacyV02);
         if (trust.any()) {

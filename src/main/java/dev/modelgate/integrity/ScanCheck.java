@@ -99,6 +99,34 @@ public final class ScanCheck implements ContentCheck {
         };
     }
 
+    /**
+     * Scans a file from a source the caller assembled (a safetensors header or GGUF head read by Range from a
+     * registry, the rest of the file absent) and judges it under the same policy as a streamed file. A read
+     * beyond what the source holds makes the scan a failure, which the policy treats as any unscannable file.
+     */
+    public List<Finding> scanPartial(String path, dev.modelgate.scan.ByteSource src) {
+        ScanPolicy policy = policyByPath.apply(path);
+        ScanPolicy p = policy == null ? ScanPolicy.ENFORCE : policy;
+        if (p == ScanPolicy.OFF) {
+            return List.of();
+        }
+        StreamingScan.Result r;
+        try {
+            r = new StreamingScan.Result(scanner.scan(path, src), 0, 0, null);
+        } catch (java.io.IOException | RuntimeException e) {
+            r = new StreamingScan.Result(null, 0, 0, e.getMessage());
+        }
+        if (r.report() != null) {
+            reports.put(path, r.report());
+        }
+        return findings(path, r, p);
+    }
+
+    /** True when {@code path}'s policy is {@code off}: nothing of it needs reading. */
+    public boolean off(String path) {
+        return policyByPath.apply(path) == ScanPolicy.OFF;
+    }
+
     /** Every file scanned so far, by relative path. */
     public Map<String, ScanReport> reports() {
         return Map.copyOf(reports);

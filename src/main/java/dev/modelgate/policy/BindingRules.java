@@ -64,9 +64,7 @@ final class BindingRules {
                 }
                 if (type.equals("image")) {
                     String ref = v.path("image").path("reference").asText("");
-                    if (!snapshot.approvedOciModel(pod.namespace(), ref)) {
-                        out.add(PodRule.IMAGE_VOLUME.deny(name, pod.describe(), name, ref));
-                    }
+                    OciVolumes.judge(pod, name, ref, snapshot).ifPresent(out::add);
                 } else if (!settings.allowedVolumeTypes().contains(type)) {
                     out.add(PodRule.VOLUME_TYPE.deny(name, pod.describe(), name, type));
                 }

@@ -81,6 +81,7 @@ public final class ModelJudge {
             digest = ModelManifests.manifest(model).digest();
         }
         String urlProblem = null;
+        boolean ociProblem = false;
         String signatureProblem = null;
         if (problems.isEmpty() && source != null && source.getSpec() != null) {
             List<ModelFile> files = spec.getFiles();
@@ -93,6 +94,10 @@ public final class ModelJudge {
                                 + " of ModelSource " + sourceName + "; fix the url or add its prefix to the source";
                     }
                 }
+            }
+            if (urlProblem == null) {
+                urlProblem = OciTrust.problem(model, source).orElse(null);
+                ociProblem = urlProblem != null && spec.getOci() != null;
             }
             if (source.getSpec().getSigning() != null && source.getSpec().getSigning().signatureRequired()
                     && spec.getSignature() == null) {
@@ -144,7 +149,7 @@ public final class ModelJudge {
             reason = "SourceNotTrusted";
             message = sourceCondition.getMessage();
         } else if (urlProblem != null) {
-            reason = "UrlOutsideSource";
+            reason = ociProblem ? "ReferenceOutsideSource" : "UrlOutsideSource";
             message = urlProblem;
         } else if (signatureProblem != null) {
             reason = "SignatureMissing";

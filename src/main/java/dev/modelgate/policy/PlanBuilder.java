@@ -114,10 +114,14 @@ public final class PlanBuilder {
 
     private static VerificationPlan.Source source(ModelSourceSpec spec, String name) {
         List<String> urls = spec.getUrls() == null ? List.of() : spec.getUrls();
-        if (urls.isEmpty()) {
+        boolean registryOnly = spec.getOci() != null && spec.getOci().getRepositories() != null
+                && !spec.getOci().getRepositories().isEmpty();
+        if (urls.isEmpty() && !registryOnly) {
             throw new IllegalArgumentException("ModelSource " + name + " lists no urls; add the https:// prefixes "
                     + "its models come from");
         }
+        // A registry-only source has no download prefixes: its models arrive as image volumes, already on the
+        // volume when the verifier starts, so the plan lets it download nothing from it.
         String ca = spec.getTls() == null ? null : spec.getTls().getCaBundle();
         SigningSpec signing = spec.getSigning();
         boolean required = signing != null && signing.signatureRequired();

@@ -20,12 +20,4 @@ public interface PolicySnapshot {
 
     /** The labels of a PersistentVolumeClaim, or empty when no such claim is known. */
     Optional<Map<String, String>> claimLabels(String namespace, String claim);
-
-    /**
-     * Whether an image volume's reference names an approved OCI model by digest in this namespace. None is until
-     * TrustedModels can name OCI artifacts; this is the one place that check plugs in.
-     */
-    default boolean approvedOciModel(String namespace, String reference) {
-        return false;
-    }
 }

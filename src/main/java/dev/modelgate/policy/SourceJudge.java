@@ -60,10 +60,26 @@ public final class SourceJudge {
             failReason = "SpecMissing";
             failMessage = who + " has no spec; give it urls and, if models must be signed, signing keys";
         } else {
-            Optional<String[]> urlProblem = urlProblem(who, spec.getUrls());
+            Optional<String[]> urlProblem = spec.getOci() != null && (spec.getUrls() == null || spec.getUrls().isEmpty())
+                    ? ociProblem(who, spec.getOci()) : urlProblem(who, spec.getUrls());
+            if (urlProblem.isEmpty() && spec.getOci() != null) {
+                urlProblem = ociProblem(who, spec.getOci());
+            }
             if (urlProblem.isPresent()) {
                 failReason = urlProblem.get()[0];
                 failMessage = urlProblem.get()[1];
+            }
+            if (failReason == null && spec.getOci() != null && spec.getOci().getRepositories() != null) {
+                for (dev.modelgate.api.v1alpha1.OciRepository r : spec.getOci().getRepositories()) {
+                    if (failReason == null && r.getCaBundle() != null) {
+                        Optional<String[]> p = certificatesProblem(who + " spec.oci.repositories[" + r.getPrefix()
+                                + "].caBundle", r.getCaBundle(), now, changes);
+                        if (p.isPresent()) {
+                            failReason = p.get()[0];
+                            failMessage = p.get()[1];
+                        }
+                    }
+                }
             }
             if (failReason == null && spec.getTls() != null && spec.getTls().getCaBundle() != null) {
                 Optional<String[]> p = certificatesProblem(who + " spec.tls.caBundle", spec.getTls().getCaBundle(),
@@ -178,10 +194,27 @@ public final class SourceJudge {
                 next);
     }
 
+    /** Registry prefixes must parse (the schema says so too; a source read from a file skipped the schema). */
+    private static Optional<String[]> ociProblem(String who, dev.modelgate.api.v1alpha1.OciSourceSpec oci) {
+        if (oci.getRepositories() == null || oci.getRepositories().isEmpty()) {
+            return Optional.of(new String[] {"NoRepositories", who + " has spec.oci without repositories; list the "
+                    + "registry prefixes its artifacts come from"});
+        }
+        java.util.regex.Pattern prefix = java.util.regex.Pattern.compile(
+                dev.modelgate.api.v1alpha1.ApiPatterns.OCI_REPOSITORY_PREFIX);
+        for (dev.modelgate.api.v1alpha1.OciRepository r : oci.getRepositories()) {
+            if (r.getPrefix() == null || r.getPrefix().length() > 255 || !prefix.matcher(r.getPrefix()).matches()) {
+                return Optional.of(new String[] {"InvalidRepository", who + ": spec.oci.repositories: '" + r.getPrefix()
+                        + "' is not a registry[:port][/repository] prefix"});
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<String[]> urlProblem(String who, List<String> urls) {
         if (urls == null || urls.isEmpty()) {
             return Optional.of(new String[] {"NoUrls", who + " lists no spec.urls; add the https:// prefixes "
-                    + "its models are downloaded from"});
+                    + "its models are downloaded from (or spec.oci.repositories for registries)"});
         }
         for (String u : urls) {
             try {

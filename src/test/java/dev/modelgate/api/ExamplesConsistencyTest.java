@@ -19,7 +19,7 @@ import dev.modelgate.api.files.ProjectFiles;
 /**
  * Cross-resource rules the schema cannot state, checked on the good examples so they show a setup the
  * operator would accept: each TrustedModel names an example ModelSource, its file urls lie under that
- * source's prefixes, and a model from a source that requires signing says where its signature is.
+ * source's prefixes, its OCI reference lies in one of the source's repositories, and a model from a source that requires signing says where its signature is.
  */
 class ExamplesConsistencyTest {
 
@@ -49,6 +49,14 @@ class ExamplesConsistencyTest {
                     assertTrue(prefixes.stream().anyMatch(url::startsWith),
                             name + ": " + url + " is not under any of " + prefixes);
                 }
+            }
+            if (model.at("/spec/oci/reference").isTextual()) {
+                List<String> repositories = new java.util.ArrayList<>();
+                source.at("/spec/oci/repositories").forEach(r -> repositories.add(r.path("prefix").asText()));
+                dev.modelgate.oci.OciReference ref = dev.modelgate.oci.OciReference.parse(
+                        model.at("/spec/oci/reference").asText());
+                assertTrue(ref.prefixIn(repositories).isPresent(),
+                        name + ": " + ref + " is not under any of " + repositories);
             }
             if (source.at("/spec/signing/required").asBoolean(false)) {
                 assertTrue(model.at("/spec/signature").isObject(),

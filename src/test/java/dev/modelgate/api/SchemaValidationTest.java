@@ -48,7 +48,10 @@ class SchemaValidationTest {
             "trustedmodel-duplicate-paths.yaml",
             "modelsource-revoked-key-without-reason.yaml",
             "trustedmodel-review-interval-without-date.yaml",
-            "modelsource-signing-required-without-keys.yaml");
+            "modelsource-signing-required-without-keys.yaml",
+            "trustedmodel-oci-tag.yaml",
+            "trustedmodel-oci-tag-and-digest.yaml",
+            "modelsource-oci-prefix-with-scheme.yaml");
 
     @TestFactory
     Stream<DynamicTest> validExamplesAreAccepted() throws IOException {

@@ -121,7 +121,7 @@ class DocsYamlTest {
 
     @Test
     void theThreeScenariosExist() throws IOException {
-        assertEquals(List.of("comfyui", "fooocus", "mlx"),
+        assertEquals(List.of("comfyui", "fooocus", "mlx", "mlx-oci"),
                 scenarios().stream().map(d -> d.getFileName().toString()).toList());
     }
 
@@ -129,7 +129,7 @@ class DocsYamlTest {
     Stream<DynamicTest> everyWorkloadStatesTheExpectedDecision() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path scenario : scenarios()) {
-            List<Path> workloads = yamlFiles(scenario.resolve("workloads"));
+            List<Path> workloads = new ArrayList<>(yamlFiles(scenario.resolve("workloads")));
             tests.add(DynamicTest.dynamicTest(relative(scenario) + " has allowed and refused workloads", () -> {
                 long allowed = workloads.stream().filter(w -> expectation(w).group(1).equals("allow")).count();
                 assertTrue(allowed >= 1, relative(scenario) + ": no workload expects allow");
@@ -254,11 +254,17 @@ class DocsYamlTest {
                 }
             }
             assertNotNull(declared, name + ": the pod has no volume " + volume);
-            String claim = declared.at("/persistentVolumeClaim/claimName").asText();
-            JsonNode pvc = claims.get(namespace + "/" + claim);
-            assertNotNull(pvc, name + ": PVC " + namespace + "/" + claim + " is not in the scenario's namespace.yaml");
-            assertEquals("true", pvc.at("/metadata/labels/modelgate.dev~1model-store").asText(),
-                    name + ": PVC " + claim + " is not labelled as a model store");
+            if (declared.path("image").isObject()) {
+                // an image volume: the runtime mounts the artifact read-only; its digest is the admission rule's
+                assertTrue(declared.at("/image/reference").asText().contains("@sha256:"),
+                        name + ": the image volume must pin the artifact by digest");
+            } else {
+                String claim = declared.at("/persistentVolumeClaim/claimName").asText();
+                JsonNode pvc = claims.get(namespace + "/" + claim);
+                assertNotNull(pvc, name + ": PVC " + namespace + "/" + claim + " is not in the scenario's namespace.yaml");
+                assertEquals("true", pvc.at("/metadata/labels/modelgate.dev~1model-store").asText(),
+                        name + ": PVC " + claim + " is not labelled as a model store");
+            }
             for (String list : List.of("containers", "initContainers")) {
                 for (JsonNode container : pod.at("/spec/" + list)) {
                     for (JsonNode mount : container.path("volumeMounts")) {

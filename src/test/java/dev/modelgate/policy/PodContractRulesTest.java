@@ -224,16 +224,35 @@ class PodContractRulesTest {
         });
         AdmissionDecision r = judge(d);
         assertEquals(List.of(PodRule.IMAGE_VOLUME), rules(r));
-        assertTrue(r.message().startsWith("Deployment comfyui/comfyui: volume 'oci' mounts image '" + ref
-                + "', which is not an approved OCI model named by digest (rule image-volume)"), r.message());
-        // The approved-OCI check plugs into the snapshot.
+        assertTrue(r.message().startsWith("Deployment comfyui/comfyui: image volume 'oci' mounts '" + ref
+                + "', which none of the named models [sdxl-base, sdxl-vae] approves (rule image-volume)"), r.message());
+        // A named model that approves exactly this digest, from a source trusting its repository, admits it.
         PolicySnapshot approving = new PolicySnapshot() {
             public java.util.Optional<dev.modelgate.api.v1alpha1.TrustedModel> trustedModel(String ns, String n) {
-                return snapshot.trustedModel(ns, n);
+                return snapshot.trustedModel(ns, n).map(tm -> {
+                    if (!n.equals("sdxl-base")) {
+                        return tm;
+                    }
+                    dev.modelgate.api.v1alpha1.TrustedModel copy = dev.modelgate.policy.PolicyJson.MAPPER
+                            .convertValue(tm, dev.modelgate.api.v1alpha1.TrustedModel.class);
+                    dev.modelgate.api.v1alpha1.OciArtifactSpec oci = new dev.modelgate.api.v1alpha1.OciArtifactSpec();
+                    oci.setReference(ref);
+                    copy.getSpec().setOci(oci);
+                    return copy;
+                });
             }
 
             public java.util.Optional<dev.modelgate.api.v1alpha1.ModelSource> modelSource(String n) {
-                return snapshot.modelSource(n);
+                return snapshot.modelSource(n).map(src -> {
+                    dev.modelgate.api.v1alpha1.ModelSource copy = dev.modelgate.policy.PolicyJson.MAPPER
+                            .convertValue(src, dev.modelgate.api.v1alpha1.ModelSource.class);
+                    dev.modelgate.api.v1alpha1.OciRepository repo = new dev.modelgate.api.v1alpha1.OciRepository();
+                    repo.setPrefix("registry.example.com/models");
+                    dev.modelgate.api.v1alpha1.OciSourceSpec oci = new dev.modelgate.api.v1alpha1.OciSourceSpec();
+                    oci.setRepositories(List.of(repo));
+                    copy.getSpec().setOci(oci);
+                    return copy;
+                });
             }
 
             public java.util.Optional<Map<String, String>> namespaceLabels(String ns) {
@@ -243,13 +262,9 @@ class PodContractRulesTest {
             public java.util.Optional<Map<String, String>> claimLabels(String ns, String c) {
                 return snapshot.claimLabels(ns, c);
             }
-
-            @Override
-            public boolean approvedOciModel(String namespace, String reference) {
-                return reference.equals(ref);
-            }
         };
-        assertTrue(new PodPolicy(AdmissionFixtures.settings(), approving, () -> NOW).validate(create(d)).allowed());
+        AdmissionDecision approved = new PodPolicy(AdmissionFixtures.settings(), approving, () -> NOW).validate(create(d));
+        assertTrue(approved.allowed(), approved::message);
     }
 
     // -------------------------------------------------------------------------------------------- privileges

@@ -33,6 +33,25 @@ public final class ApiPatterns {
     /** A pickle global as the unpickler names it: {@code module.name}, dotted identifiers, no wildcard. */
     public static final String PICKLE_GLOBAL = "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$";
 
+    /** A registry host (lower-case DNS name or IPv4 address) with an optional port, e.g. {@code ghcr.io:443}. */
+    static final String OCI_REGISTRY = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?";
+
+    /** One repository path component, as the OCI distribution spec defines it. */
+    static final String OCI_COMPONENT = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
+
+    /**
+     * A trusted repository prefix: a registry, optionally followed by repository path components, e.g.
+     * {@code ghcr.io/acme/models}. No scheme, tag or digest.
+     */
+    public static final String OCI_REPOSITORY_PREFIX = "^" + OCI_REGISTRY + "(/" + OCI_COMPONENT + ")*$";
+
+    /**
+     * An artifact pinned by its manifest digest: {@code registry/repository@sha256:<64 hex>}. A tag (alone or
+     * next to the digest) does not match: tags move, digests do not.
+     */
+    public static final String OCI_DIGEST_REFERENCE = "^" + OCI_REGISTRY + "(/" + OCI_COMPONENT + ")+"
+            + "@sha256:[a-f0-9]{64}$";
+
     private ApiPatterns() {
     }
 }

@@ -8,11 +8,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A trusted origin of models: where they may be downloaded from and who may sign them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.urls) || has(self.oci)", fieldPath = ".urls", reason = "FieldValueRequired",
+        message = "a source needs spec.urls (https download prefixes) or spec.oci.repositories (registry prefixes)")
 public class ModelSourceSpec {
 
     @JsonPropertyDescription("What this source is, for people reading it.")
@@ -20,11 +22,13 @@ public class ModelSourceSpec {
     private String description;
 
     @JsonPropertyDescription("Allowed download URL prefixes; https:// only. A file url of a TrustedModel must start "
-            + "with one of them.")
-    @Required
+            + "with one of them. Required unless the source lists spec.oci.repositories.")
     @Size(min = 1, max = 64)
     @JsonInclude(JsonInclude.Include.NON_EMPTY) // an empty list is the same as none
     private List<@Pattern(ApiPatterns.HTTPS_URL) @Size(max = 2048) String> urls = new ArrayList<>();
+
+    @JsonPropertyDescription("Trusted OCI registries and repositories, for models delivered as artifacts.")
+    private OciSourceSpec oci;
 
     @JsonPropertyDescription("TLS settings for downloads from this source.")
     private TlsSpec tls;
@@ -52,6 +56,14 @@ public class ModelSourceSpec {
 
     public void setUrls(List<String> urls) {
         this.urls = urls;
+    }
+
+    public OciSourceSpec getOci() {
+        return oci;
+    }
+
+    public void setOci(OciSourceSpec oci) {
+        this.oci = oci;
     }
 
     public TlsSpec getTls() {
@@ -83,6 +95,7 @@ public class ModelSourceSpec {
         return o instanceof ModelSourceSpec other
                 && Objects.equals(description, other.description)
                 && Objects.equals(urls, other.urls)
+                && Objects.equals(oci, other.oci)
                 && Objects.equals(tls, other.tls)
                 && Objects.equals(signing, other.signing)
                 && Objects.equals(review, other.review);
@@ -90,6 +103,6 @@ public class ModelSourceSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(description, urls, tls, signing, review);
+        return Objects.hash(description, urls, oci, tls, signing, review);
     }
 }

@@ -37,6 +37,10 @@ public class TrustedModelSpec {
     @ListMapKeys("path")
     private List<ModelFile> files = new ArrayList<>();
 
+    @JsonPropertyDescription("The OCI artifact the model is delivered as (mounted as an image volume or pulled by "
+            + "the runtime); spec.files lists its files.")
+    private OciArtifactSpec oci;
+
     @JsonPropertyDescription("Where the model's signature bundle lies; needed when the source requires signing.")
     private SignatureSpec signature;
 
@@ -66,6 +70,14 @@ public class TrustedModelSpec {
 
     public void setFiles(List<ModelFile> files) {
         this.files = files;
+    }
+
+    public OciArtifactSpec getOci() {
+        return oci;
+    }
+
+    public void setOci(OciArtifactSpec oci) {
+        this.oci = oci;
     }
 
     public SignatureSpec getSignature() {
@@ -110,6 +122,7 @@ public class TrustedModelSpec {
         return o instanceof TrustedModelSpec other
                 && Objects.equals(source, other.source)
                 && Objects.equals(files, other.files)
+                && Objects.equals(oci, other.oci)
                 && Objects.equals(signature, other.signature)
                 && Objects.equals(scan, other.scan)
                 && Objects.equals(review, other.review)
@@ -118,6 +131,6 @@ public class TrustedModelSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, files, signature, scan, review, revoked);
+        return Objects.hash(source, files, oci, signature, scan, review, revoked);
     }
 }
