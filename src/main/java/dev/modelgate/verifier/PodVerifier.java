@@ -133,7 +133,7 @@ public final class PodVerifier {
                         warning.message(), Math.max(r.size(), 0), r.millis(), r.sha256(), verdict, null, null));
                 continue;
             }
-            ReasonCode code = r.ok() ? null : codeOf(report, r);
+            ReasonCode code = r.ok() ? null : codeOf(r);
             fileEvents.put(r.path(), new VerifierEvent("file", r.path(), r.result(), code, r.reason(),
                     Math.max(r.size(), 0), r.millis(), r.sha256(), verdict, null, null));
         }
@@ -330,18 +330,19 @@ public final class PodVerifier {
         throw new IllegalStateException("no failing event for outcome " + outcome);
     }
 
-    private static ReasonCode codeOf(IntegrityReport report, FileResult r) {
-        for (Finding f : report.findings()) {
-            if (f.path().equals(r.path()) && f.kind().id().equals(r.result())) {
-                return ReasonCode.of(f.kind());
-            }
-        }
+    /** Finding kinds by their JSON id, so a file's code is one lookup (not a scan of every finding). */
+    private static final Map<String, FindingKind> KIND_BY_ID = new HashMap<>();
+
+    static {
         for (FindingKind k : FindingKind.values()) {
-            if (k.id().equals(r.result())) {
-                return ReasonCode.of(k);
-            }
+            KIND_BY_ID.put(k.id(), k);
         }
-        return ReasonCode.DigestMismatch;
+    }
+
+    /** The code of a failed file: its result is the id of its first finding's kind. */
+    private static ReasonCode codeOf(FileResult r) {
+        FindingKind k = KIND_BY_ID.get(r.result());
+        return k == null ? ReasonCode.DigestMismatch : ReasonCode.of(k);
     }
 
     static String kebab(ReasonCode code) {

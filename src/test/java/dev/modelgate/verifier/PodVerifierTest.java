@@ -162,6 +162,27 @@ class PodVerifierTest {
         assertEquals(1, r.exitCode());
     }
 
+    /**
+     * Reporting is linear in the number of strays: 100,000 empty files are reported in seconds. A lookup per
+     * file in a list of all findings (quadratic) took over a minute here for 100,000; the timeout is generous.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 45, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void manyStraysAreReportedInLinearTime() throws Exception {
+        int n = Integer.getInteger("modelgate.test.strays", 100_000);
+        Path dir = Files.createDirectories(volume.resolve("strays"));
+        for (int i = 0; i < n; i++) {
+            Files.createFile(dir.resolve("s" + i));
+        }
+        long start = System.nanoTime();
+        PodReport r = run();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(ReasonCode.ExtraFile, r.code());
+        assertEquals(n, r.failures(), "every stray counted once");
+        assertEquals(n + 3, r.events().size());
+        System.out.println("manyStraysAreReportedInLinearTime: " + n + " strays verified in " + ms + " ms");
+    }
+
     @Test
     void anAbsentVolumeIsABadPlan() {
         PodReport r = verifier().verify(ModelVolume.plan(volume, models(), sources()), volume.resolve("nope"));
