@@ -9,6 +9,7 @@ import dev.modelgate.verifier.PodVerifier;
 import dev.modelgate.verifier.ReasonCode;
 import dev.modelgate.verifier.TerminationMessage;
 import dev.modelgate.verifier.VerifierEvent;
+import dev.modelgate.integrity.Outcome;
 import dev.modelgate.verifier.download.DownloadSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,6 +41,9 @@ final class VerifyPodCommand implements Callable<Integer> {
 
     static final String ENV_TERMINATION_LOG = "MODELGATE_TERMINATION_LOG";
 
+    /** The kubelet's termination message file; a field so tests can point it elsewhere. */
+    static Path defaultTerminationLog = Path.of(PodContract.TERMINATION_MESSAGE_PATH);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,7 +59,8 @@ final class VerifyPodCommand implements Callable<Integer> {
     Path root;
 
     @Option(names = "--termination-log", paramLabel = "FILE", description = "Where the short message goes "
-            + "(default $" + ENV_TERMINATION_LOG + ", else " + PodContract.TERMINATION_MESSAGE_PATH + ").")
+            + "(default $" + ENV_TERMINATION_LOG + ", else " + PodContract.TERMINATION_MESSAGE_PATH
+            + " when it exists, as in a container; it is never created).")
     Path terminationLog;
 
     @Option(names = "--threads", paramLabel = "N", description = "Files hashed at once (default: one per CPU).")
@@ -113,6 +118,14 @@ final class VerifyPodCommand implements Callable<Integer> {
     }
 
     int run(PrintWriter out, PrintWriter err) {
+        String usage = usageProblem();
+        if (usage != null) {
+            // A mistake on the command line, as picocli reports its own: nothing was looked at, no summary.
+            err.println("modelgate verify-pod: " + usage);
+            err.println("Try 'modelgate verify-pod --help'.");
+            err.flush();
+            return Outcome.BAD_INPUT.exitCode();
+        }
         long start = System.nanoTime();
         PodReport report;
         String planDigest = null;
@@ -122,9 +135,41 @@ final class VerifyPodCommand implements Callable<Integer> {
             report = verify(json, planDigest, start);
         } catch (PlanProblem p) {
             report = PodReport.refused(p.code, p.getMessage(), (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // Fail closed with a verdict: the pod must never start on an exception nobody reported.
+            report = PodReport.refused(unexpected(e), (System.nanoTime() - start) / 1_000_000);
         }
-        print(report, planDigest, out, err);
+        try {
+            print(report, planDigest, out, err);
+        } catch (RuntimeException e) {
+            err.println("modelgate verify-pod: cannot report the verdict (" + e + ")");
+            err.flush();
+        }
         return report.exitCode();
+    }
+
+    /** What is wrong with the options themselves, or null. */
+    String usageProblem() {
+        if (threads != null && threads < 1) {
+            return "--threads must be at least 1 (got " + threads + ")";
+        }
+        if (downloadAttempts < 1) {
+            return "--download-attempts must be at least 1 (got " + downloadAttempts + ")";
+        }
+        return null;
+    }
+
+    /** The verdict for an exception that escaped every other handler. */
+    static PodReport.Refusal unexpected(Throwable e) {
+        if (e instanceof java.nio.file.InvalidPathException bad) {
+            return new PodReport.Refusal(ReasonCode.IoFailure, PodVerifier.encodingProblem(bad.getInput()));
+        }
+        if (e instanceof java.io.UncheckedIOException u) {
+            return new PodReport.Refusal(ReasonCode.IoFailure, "the volume could not be read ("
+                    + u.getCause().getMessage() + ")");
+        }
+        return new PodReport.Refusal(ReasonCode.VerifierError, "internal error in the verifier (" + e
+                + "); nothing was verified, the pod does not start");
     }
 
     private PodReport verify(String json, String actual, long start) throws PlanProblem {
@@ -147,12 +192,9 @@ final class VerifyPodCommand implements Callable<Integer> {
         }
         EngineOptions options = EngineOptions.defaults();
         if (threads != null) {
-            if (threads < 1) {
-                throw new PlanProblem(ReasonCode.BadPlan, "--threads must be at least 1");
-            }
             options = options.withThreads(threads);
         }
-        DownloadSettings downloads = DownloadSettings.defaults().withAttempts(Math.max(1, downloadAttempts));
+        DownloadSettings downloads = DownloadSettings.defaults().withAttempts(downloadAttempts);
         Path dir = root != null ? root : Path.of(plan.root());
         return new PodVerifier(options, downloads, Clock.systemUTC()).verify(plan, dir);
     }
@@ -193,11 +235,18 @@ final class VerifyPodCommand implements Callable<Integer> {
         out.println(Json.line(s));
         out.flush();
         Path log = terminationLog;
-        if (log == null) {
-            String fromEnv = System.getenv(ENV_TERMINATION_LOG);
-            log = Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : PodContract.TERMINATION_MESSAGE_PATH);
+        String fromEnv = System.getenv(ENV_TERMINATION_LOG);
+        if (log == null && fromEnv != null && !fromEnv.isBlank()) {
+            log = Path.of(fromEnv);
         }
-        String problem = TerminationMessage.write(log, r);
+        String problem;
+        if (log != null) {
+            problem = TerminationMessage.write(log, r);
+        } else {
+            // No log named: write the kubelet's file only where the kubelet made it (in a container). It is never
+            // created, so a run by hand as root does not leave a file in the host's /dev.
+            problem = TerminationMessage.writeExisting(defaultTerminationLog, r);
+        }
         err.print(TerminationMessage.of(r).lines().findFirst().orElse("") + System.lineSeparator());
         if (problem != null) {
             err.println("modelgate verify-pod: " + problem);

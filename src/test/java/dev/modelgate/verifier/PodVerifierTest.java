@@ -376,6 +376,32 @@ class PodVerifierTest {
                     + "Not Found); check the file's url in its TrustedModel and the server's access rules", gone.message());
             assertEquals("download-failed", event(gone, "file", "vae/vae.safetensors").result());
             assertFalse(gone.events().stream().anyMatch(e -> e.code() == ReasonCode.MissingFile));
+            assertEquals(1, gone.failures(), "one failed download is one problem, not two: " + gone.events());
+        }
+    }
+
+    /**
+     * Under LANG=C the JVM encodes file names as ASCII: a declared non-ASCII path cannot be opened, and the verifier
+     * says so (and how to fix it) before touching the volume. The property is what the JVM read from the locale.
+     */
+    @Test
+    void aPathTheJvmCannotEncodeIsRefusedWithTheFix() throws Exception {
+        ModelFile accented = put(volume, "loras/\u00e9t\u00e9.safetensors", LORA);
+        List<TrustedModel> models = List.of(model("comfyui", "sdxl-base", "stability-ai", base, vae),
+                model("comfyui", "style-lora", "stability-ai", lora, accented));
+        VerificationPlan plan = ModelVolume.plan(volume, models, sources());
+        assertEquals(ReasonCode.Verified, verifier().verify(plan, volume).code(), "fine with a UTF-8 file-name charset");
+        String saved = System.getProperty("sun.jnu.encoding");
+        System.setProperty("sun.jnu.encoding", "ANSI_X3.4-1968");
+        try {
+            PodReport r = verifier().verify(plan, volume);
+            assertEquals(ReasonCode.BadPlan, r.code());
+            assertEquals(2, r.exitCode());
+            assertEquals("'loras/\u00e9t\u00e9.safetensors' cannot be used as a file name: the verifier's JVM encodes "
+                    + "file names as US-ASCII (from the locale); run it with a UTF-8 locale (LC_ALL=C.UTF-8, as "
+                    + "bin/modelgate and the image set it)", r.message());
+        } finally {
+            System.setProperty("sun.jnu.encoding", saved);
         }
     }
 }
