@@ -70,6 +70,15 @@ final class VerifyPodCommand implements Callable<Integer> {
             description = "Tries per download; only transient failures are retried (default ${DEFAULT-VALUE}).")
     int downloadAttempts;
 
+    @Option(names = "--download-min-rate", paramLabel = "BYTES_PER_S", defaultValue = "1048576",
+            description = "Each download must average at least this rate: its deadline, all tries included, is "
+                    + "--download-floor plus its declared size at this rate (default ${DEFAULT-VALUE}).")
+    long downloadMinRate;
+
+    @Option(names = "--download-floor", paramLabel = "SECONDS", defaultValue = "60",
+            description = "The least time any one download may take, all tries included (default ${DEFAULT-VALUE}).")
+    long downloadFloor;
+
     @Override
     public Integer call() {
         return run(spec.commandLine().getOut(), spec.commandLine().getErr());
@@ -84,6 +93,8 @@ final class VerifyPodCommand implements Callable<Integer> {
     static Integer runDirect(String[] args, PrintWriter out, PrintWriter err) {
         VerifyPodCommand c = new VerifyPodCommand();
         c.downloadAttempts = 5;
+        c.downloadMinRate = DownloadSettings.DEFAULT_MIN_RATE;
+        c.downloadFloor = DownloadSettings.DEFAULT_DEADLINE_FLOOR.toSeconds();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value;
@@ -106,6 +117,8 @@ final class VerifyPodCommand implements Callable<Integer> {
                     case "--termination-log" -> c.terminationLog = Path.of(value);
                     case "--threads" -> c.threads = Integer.parseInt(value);
                     case "--download-attempts" -> c.downloadAttempts = Integer.parseInt(value);
+                    case "--download-min-rate" -> c.downloadMinRate = Long.parseLong(value);
+                    case "--download-floor" -> c.downloadFloor = Long.parseLong(value);
                     default -> {
                         return null;
                     }
@@ -156,6 +169,12 @@ final class VerifyPodCommand implements Callable<Integer> {
         if (downloadAttempts < 1) {
             return "--download-attempts must be at least 1 (got " + downloadAttempts + ")";
         }
+        if (downloadMinRate < 1) {
+            return "--download-min-rate must be at least 1 byte per second (got " + downloadMinRate + ")";
+        }
+        if (downloadFloor < 1) {
+            return "--download-floor must be at least 1 second (got " + downloadFloor + ")";
+        }
         return null;
     }
 
@@ -194,7 +213,8 @@ final class VerifyPodCommand implements Callable<Integer> {
         if (threads != null) {
             options = options.withThreads(threads);
         }
-        DownloadSettings downloads = DownloadSettings.defaults().withAttempts(downloadAttempts);
+        DownloadSettings downloads = DownloadSettings.defaults().withAttempts(downloadAttempts)
+                .withDeadline(java.time.Duration.ofSeconds(downloadFloor), downloadMinRate);
         Path dir = root != null ? root : Path.of(plan.root());
         return new PodVerifier(options, downloads, Clock.systemUTC()).verify(plan, dir);
     }

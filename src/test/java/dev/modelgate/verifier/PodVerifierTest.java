@@ -386,6 +386,9 @@ class PodVerifierTest {
      */
     @Test
     void aPathTheJvmCannotEncodeIsRefusedWithTheFix() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+                "this JVM runs under a non-UTF-8 locale (sun.jnu.encoding " + System.getProperty("sun.jnu.encoding")
+                        + "), so the test cannot create a non-ASCII file name; run the build with LANG=C.UTF-8");
         ModelFile accented = put(volume, "loras/\u00e9t\u00e9.safetensors", LORA);
         List<TrustedModel> models = List.of(model("comfyui", "sdxl-base", "stability-ai", base, vae),
                 model("comfyui", "style-lora", "stability-ai", lora, accented));
@@ -402,6 +405,30 @@ class PodVerifierTest {
                     + "bin/modelgate and the image set it)", r.message());
         } finally {
             System.setProperty("sun.jnu.encoding", saved);
+        }
+    }
+
+    /** A server trickling a byte just inside the read timeout: the pod's verdict is exit 3 naming the file. */
+    @Test
+    void aTricklingDownloadEndsWithExitThreeNamingTheFile() throws Exception {
+        TestCa ca = new TestCa("PodVerifierTest trickle CA");
+        try (LoopbackHttps server = new LoopbackHttps(ca)) {
+            server.route("/models/base.safetensors", LoopbackHttps.trickle(BASE, 100));
+            Files.delete(volume.resolve("checkpoints/base.safetensors"));
+            base.setUrl(server.base() + "/models/base.safetensors");
+            ModelSource ms = PlanFixtures.withCa(source("stability-ai", server.base() + "/models"), ca.pem());
+            DownloadSettings slowOk = DownloadSettings.defaults().withAttempts(2)
+                    .withBackoff(Duration.ofMillis(5), Duration.ofMillis(5)).withReadTimeout(Duration.ofSeconds(5))
+                    .withDeadline(Duration.ofSeconds(1), 1L << 40);
+            PodReport r = new PodVerifier(EngineOptions.defaults(), slowOk, Clock.systemUTC())
+                    .verify(ModelVolume.plan(volume, models(), Map.of("stability-ai", ms)), volume);
+            assertEquals(ReasonCode.DownloadFailed, r.code(), r.events().toString());
+            assertEquals(3, r.exitCode());
+            assertTrue(r.message().startsWith("checkpoints/base.safetensors: the download from "), r.message());
+            assertTrue(r.message().contains("did not finish within its deadline of 1 s"), r.message());
+            assertEquals(1, r.failures());
+            assertTrue(TerminationMessage.of(r).startsWith("modelgate: DownloadFailed: checkpoints/base.safetensors: "),
+                    TerminationMessage.of(r));
         }
     }
 }
