@@ -376,4 +376,56 @@ class SecureDownloaderTest {
         assertTrue(!before.equals(Files.getAttribute(volume.resolve(PATH), "unix:ino")),
                 "the final file is a new inode, not the one left behind");
     }
+
+    /**
+     * Headers trickled one byte every 100 ms: every socket read returns inside the read timeout and the HTTP client
+     * never hands control back while it parses them, so only the watchdog (closing the connection) ends this.
+     */
+    @Test
+    // A separate thread: without the watchdog the read blocks for good, and only then does the timeout fail the test.
+    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void headersTrickledForeverAreEndedByTheWatchdog() throws Exception {
+        javax.net.ssl.SSLServerSocket listener = (javax.net.ssl.SSLServerSocket) ca.serverContext()
+                .getServerSocketFactory().createServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+        Thread trickler = new Thread(() -> {
+            try (java.net.Socket s = listener.accept()) {
+                java.io.InputStream in = s.getInputStream();
+                int state = 0; // read the request up to its blank line
+                while (state < 4) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    state = (b == '\r' || b == '\n') ? state + 1 : 0;
+                }
+                java.io.OutputStream out = s.getOutputStream();
+                byte[] line = "HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                for (int i = 0; ; i++) {
+                    out.write(i < line.length ? line[i] : 'a');
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                // the client closed the connection: done
+            }
+        }, "header-trickler");
+        trickler.setDaemon(true);
+        trickler.start();
+        try {
+            String base = "https://127.0.0.1:" + listener.getLocalPort();
+            SecureDownloader.Request r = new SecureDownloader.Request(base + "/models/slow", List.of(base + "/models"),
+                    pinned, true, volume, PATH, BODY.length, SHA);
+            long start = System.nanoTime();
+            DownloadException e = assertThrows(DownloadException.class,
+                    () -> new SecureDownloader(oneSecond()).download(r));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(ReasonCode.DownloadFailed, e.code());
+            assertTrue(e.getMessage().contains("did not finish within its deadline of 1 s"), e.getMessage());
+            assertTrue(ms < 6_000, "ended after " + ms + " ms");
+            assertNothingLeft();
+        } finally {
+            listener.close();
+        }
+    }
 }
