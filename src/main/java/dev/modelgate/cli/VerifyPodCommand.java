@@ -9,6 +9,7 @@ import dev.modelgate.verifier.PodVerifier;
 import dev.modelgate.verifier.ReasonCode;
 import dev.modelgate.verifier.TerminationMessage;
 import dev.modelgate.verifier.VerifierEvent;
+import dev.modelgate.integrity.Outcome;
 import dev.modelgate.verifier.download.DownloadSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,6 +41,9 @@ final class VerifyPodCommand implements Callable<Integer> {
 
     static final String ENV_TERMINATION_LOG = "MODELGATE_TERMINATION_LOG";
 
+    /** The kubelet's termination message file; a field so tests can point it elsewhere. */
+    static Path defaultTerminationLog = Path.of(PodContract.TERMINATION_MESSAGE_PATH);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,7 +59,8 @@ final class VerifyPodCommand implements Callable<Integer> {
     Path root;
 
     @Option(names = "--termination-log", paramLabel = "FILE", description = "Where the short message goes "
-            + "(default $" + ENV_TERMINATION_LOG + ", else " + PodContract.TERMINATION_MESSAGE_PATH + ").")
+            + "(default $" + ENV_TERMINATION_LOG + ", else " + PodContract.TERMINATION_MESSAGE_PATH
+            + " when it exists, as in a container; it is never created).")
     Path terminationLog;
 
     @Option(names = "--threads", paramLabel = "N", description = "Files hashed at once (default: one per CPU).")
@@ -64,6 +69,15 @@ final class VerifyPodCommand implements Callable<Integer> {
     @Option(names = "--download-attempts", paramLabel = "N", defaultValue = "5",
             description = "Tries per download; only transient failures are retried (default ${DEFAULT-VALUE}).")
     int downloadAttempts;
+
+    @Option(names = "--download-min-rate", paramLabel = "BYTES_PER_S", defaultValue = "1048576",
+            description = "Each download must average at least this rate: its deadline, all tries included, is "
+                    + "--download-floor plus its declared size at this rate (default ${DEFAULT-VALUE}).")
+    long downloadMinRate;
+
+    @Option(names = "--download-floor", paramLabel = "SECONDS", defaultValue = "60",
+            description = "The least time any one download may take, all tries included (default ${DEFAULT-VALUE}).")
+    long downloadFloor;
 
     @Override
     public Integer call() {
@@ -79,6 +93,8 @@ final class VerifyPodCommand implements Callable<Integer> {
     static Integer runDirect(String[] args, PrintWriter out, PrintWriter err) {
         VerifyPodCommand c = new VerifyPodCommand();
         c.downloadAttempts = 5;
+        c.downloadMinRate = DownloadSettings.DEFAULT_MIN_RATE;
+        c.downloadFloor = DownloadSettings.DEFAULT_DEADLINE_FLOOR.toSeconds();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value;
@@ -101,6 +117,8 @@ final class VerifyPodCommand implements Callable<Integer> {
                     case "--termination-log" -> c.terminationLog = Path.of(value);
                     case "--threads" -> c.threads = Integer.parseInt(value);
                     case "--download-attempts" -> c.downloadAttempts = Integer.parseInt(value);
+                    case "--download-min-rate" -> c.downloadMinRate = Long.parseLong(value);
+                    case "--download-floor" -> c.downloadFloor = Long.parseLong(value);
                     default -> {
                         return null;
                     }
@@ -113,6 +131,14 @@ final class VerifyPodCommand implements Callable<Integer> {
     }
 
     int run(PrintWriter out, PrintWriter err) {
+        String usage = usageProblem();
+        if (usage != null) {
+            // A mistake on the command line, as picocli reports its own: nothing was looked at, no summary.
+            err.println("modelgate verify-pod: " + usage);
+            err.println("Try 'modelgate verify-pod --help'.");
+            err.flush();
+            return Outcome.BAD_INPUT.exitCode();
+        }
         long start = System.nanoTime();
         PodReport report;
         String planDigest = null;
@@ -122,9 +148,47 @@ final class VerifyPodCommand implements Callable<Integer> {
             report = verify(json, planDigest, start);
         } catch (PlanProblem p) {
             report = PodReport.refused(p.code, p.getMessage(), (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // Fail closed with a verdict: the pod must never start on an exception nobody reported.
+            report = PodReport.refused(unexpected(e), (System.nanoTime() - start) / 1_000_000);
         }
-        print(report, planDigest, out, err);
+        try {
+            print(report, planDigest, out, err);
+        } catch (RuntimeException e) {
+            err.println("modelgate verify-pod: cannot report the verdict (" + e + ")");
+            err.flush();
+        }
         return report.exitCode();
+    }
+
+    /** What is wrong with the options themselves, or null. */
+    String usageProblem() {
+        if (threads != null && threads < 1) {
+            return "--threads must be at least 1 (got " + threads + ")";
+        }
+        if (downloadAttempts < 1) {
+            return "--download-attempts must be at least 1 (got " + downloadAttempts + ")";
+        }
+        if (downloadMinRate < 1) {
+            return "--download-min-rate must be at least 1 byte per second (got " + downloadMinRate + ")";
+        }
+        if (downloadFloor < 1) {
+            return "--download-floor must be at least 1 second (got " + downloadFloor + ")";
+        }
+        return null;
+    }
+
+    /** The verdict for an exception that escaped every other handler. */
+    static PodReport.Refusal unexpected(Throwable e) {
+        if (e instanceof java.nio.file.InvalidPathException bad) {
+            return new PodReport.Refusal(ReasonCode.IoFailure, PodVerifier.encodingProblem(bad.getInput()));
+        }
+        if (e instanceof java.io.UncheckedIOException u) {
+            return new PodReport.Refusal(ReasonCode.IoFailure, "the volume could not be read ("
+                    + u.getCause().getMessage() + ")");
+        }
+        return new PodReport.Refusal(ReasonCode.VerifierError, "internal error in the verifier (" + e
+                + "); nothing was verified, the pod does not start");
     }
 
     private PodReport verify(String json, String actual, long start) throws PlanProblem {
@@ -147,12 +211,10 @@ final class VerifyPodCommand implements Callable<Integer> {
         }
         EngineOptions options = EngineOptions.defaults();
         if (threads != null) {
-            if (threads < 1) {
-                throw new PlanProblem(ReasonCode.BadPlan, "--threads must be at least 1");
-            }
             options = options.withThreads(threads);
         }
-        DownloadSettings downloads = DownloadSettings.defaults().withAttempts(Math.max(1, downloadAttempts));
+        DownloadSettings downloads = DownloadSettings.defaults().withAttempts(downloadAttempts)
+                .withDeadline(java.time.Duration.ofSeconds(downloadFloor), downloadMinRate);
         Path dir = root != null ? root : Path.of(plan.root());
         return new PodVerifier(options, downloads, Clock.systemUTC()).verify(plan, dir);
     }
@@ -193,11 +255,18 @@ final class VerifyPodCommand implements Callable<Integer> {
         out.println(Json.line(s));
         out.flush();
         Path log = terminationLog;
-        if (log == null) {
-            String fromEnv = System.getenv(ENV_TERMINATION_LOG);
-            log = Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : PodContract.TERMINATION_MESSAGE_PATH);
+        String fromEnv = System.getenv(ENV_TERMINATION_LOG);
+        if (log == null && fromEnv != null && !fromEnv.isBlank()) {
+            log = Path.of(fromEnv);
         }
-        String problem = TerminationMessage.write(log, r);
+        String problem;
+        if (log != null) {
+            problem = TerminationMessage.write(log, r);
+        } else {
+            // No log named: write the kubelet's file only where the kubelet made it (in a container). It is never
+            // created, so a run by hand as root does not leave a file in the host's /dev.
+            problem = TerminationMessage.writeExisting(defaultTerminationLog, r);
+        }
         err.print(TerminationMessage.of(r).lines().findFirst().orElse("") + System.lineSeparator());
         if (problem != null) {
             err.println("modelgate verify-pod: " + problem);

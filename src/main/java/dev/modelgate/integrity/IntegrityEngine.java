@@ -30,8 +30,13 @@ public final class IntegrityEngine {
     private final List<ContentCheck> checks;
 
     public IntegrityEngine(EngineOptions options) {
+        this(options, null);
+    }
+
+    /** With a hook into every read (tests write behind the reader with it). */
+    IntegrityEngine(EngineOptions options, FileHasher.ReadHook hook) {
         this.options = options;
-        this.hasher = new FileHasher(options.bufferSize());
+        this.hasher = new FileHasher(options.bufferSize(), hook);
         this.checks = options.effectiveChecks();
     }
 

@@ -13,12 +13,17 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * What lies below a model root, without following links: regular files to hash, and the entries that
- * are refused outright (links out of the root, hard links, special files). Symbolic links are accepted
- * only when they resolve to a regular file inside the root; the link's path is what the manifest names,
- * the target's bytes are what gets hashed.
+ * are refused outright (links out of the root, hard links, special files). Symbolic links are judged
+ * lexically, never by asking the kernel where they lead: the verifier sees the volume at one mount path and
+ * the application at another, so a link that climbs above the root and back down (or an absolute one) would
+ * name different bytes in the two views. A link is accepted only when its target, resolved against the link's
+ * own folder without leaving the root at any step and only through real folders, is a regular file that the
+ * model itself contains (declared, when verifying); the link's path is what the manifest names, the target's
+ * bytes are what gets hashed.
  */
 public final class ModelTree {
 
@@ -61,7 +66,8 @@ public final class ModelTree {
      * Walks {@code root}. Throws {@link BadRootException} when the root is missing or not a directory.
      */
     public static ModelTree walk(Path root, IgnoreRules ignore) throws BadRootException {
-        return walk(root, ignore, java.util.Set.of());
+        return walk(root, ignore, java.util.Set.of(), new LinkTargets(p -> !ignore.ignores(p),
+                "which the model leaves out (an ignore glob); a link may only name a file of the model"));
     }
 
     /**
@@ -69,6 +75,16 @@ public final class ModelTree {
      * ignore glob is for strays, it must not hide an approved file and turn it into a "missing" one.
      */
     public static ModelTree walk(Path root, IgnoreRules ignore, java.util.Set<String> declared)
+            throws BadRootException {
+        return walk(root, ignore, declared, new LinkTargets(declared::contains,
+                "which no model declares; a link may only name a declared file"));
+    }
+
+    /** Which relative paths a symbolic link may name, and the end of the sentence for one it may not. */
+    record LinkTargets(Predicate<String> allowed, String otherwise) {
+    }
+
+    private static ModelTree walk(Path root, IgnoreRules ignore, java.util.Set<String> declared, LinkTargets targets)
             throws BadRootException {
         java.util.Set<String> declaredDirs = new java.util.HashSet<>();
         for (String p : declared) {
@@ -109,7 +125,7 @@ public final class ModelTree {
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             String rel = relative(realRoot, file);
                             if (declared.contains(rel) || !ignore.ignores(rel)) {
-                                classify(realRoot, file, rel, attrs, files, refused);
+                                classify(realRoot, file, rel, attrs, targets, files, refused);
                             }
                             return FileVisitResult.CONTINUE;
                         }
@@ -130,10 +146,15 @@ public final class ModelTree {
         return new ModelTree(realRoot, files, refused, dirs);
     }
 
-    private static void classify(Path root, Path file, String rel, BasicFileAttributes attrs,
+    private static void classify(Path root, Path file, String rel, BasicFileAttributes attrs, LinkTargets targets,
             Map<String, Entry> files, Map<String, Finding> refused) {
         if (attrs.isSymbolicLink()) {
-            classifyLink(root, file, rel, files, refused);
+            Judged j = judgeLink(root, rel, targets);
+            if (j.entry() != null) {
+                files.put(rel, j.entry());
+            } else {
+                refused.put(rel, j.refusal());
+            }
         } else if (attrs.isRegularFile()) {
             int links = linkCount(file, LinkOption.NOFOLLOW_LINKS);
             if (links > 1) {
@@ -149,44 +170,136 @@ public final class ModelTree {
         }
     }
 
-    private static void classifyLink(Path root, Path link, String rel, Map<String, Entry> files,
-            Map<String, Finding> refused) {
-        Path target;
-        try {
-            target = link.toRealPath();
-        } catch (IOException e) {
-            refused.put(rel, new Finding(FindingKind.SYMLINK_BROKEN, rel,
-                    rel + ": is a symbolic link to " + readLink(link) + ", which does not exist"));
-            return;
-        }
-        if (!target.startsWith(root)) {
-            refused.put(rel, new Finding(FindingKind.SYMLINK_ESCAPE, rel,
-                    rel + ": is a symbolic link to " + target + ", outside the model root " + root, root.toString(),
-                    target.toString()));
-            return;
-        }
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(target, BasicFileAttributes.class);
-        } catch (IOException e) {
-            refused.put(rel, new Finding(FindingKind.UNREADABLE, rel, rel + ": cannot be read (" + describe(e) + ")"));
-            return;
-        }
-        if (attrs.isDirectory()) {
-            refused.put(rel, new Finding(FindingKind.SYMLINK_DIRECTORY, rel,
-                    rel + ": is a symbolic link to the directory " + relative(root, target)
-                            + "; links to directories are not followed"));
-        } else if (!attrs.isRegularFile()) {
-            refused.put(rel, new Finding(FindingKind.SPECIAL_FILE, rel,
-                    rel + ": links to a special file (FIFO, socket or device); it was not opened"));
-        } else {
-            int links = linkCount(target, LinkOption.NOFOLLOW_LINKS);
-            if (links > 1) {
-                refused.put(rel, hardLink(rel, links));
-            } else {
-                files.put(rel, new Entry(rel, target, attrs.size()));
+    /** Links followed one after another before a chain is refused (the kernel allows 40; models need 1 or 2). */
+    static final int MAX_LINK_HOPS = 8;
+
+    /** The verdict on one symbolic link: the file to hash under the link's name, or why it is refused. */
+    record Judged(Entry entry, Finding refusal) {
+    }
+
+    /**
+     * Judges the link at {@code rel} on the relative paths alone (see the class comment). Every folder the target
+     * passes through must be a real folder (a link there would make the kernel's answer differ from this one); a
+     * target that is itself a link is judged the same way from its own folder, up to {@link #MAX_LINK_HOPS}.
+     */
+    static Judged judgeLink(Path root, String rel, LinkTargets targets) {
+        String current = rel;
+        for (int hop = 0; hop < MAX_LINK_HOPS; hop++) {
+            String via = hop == 0 ? "" : " (through the link " + current + ")";
+            String target;
+            try {
+                target = Files.readSymbolicLink(root.resolve(current)).toString();
+            } catch (IOException | UnsupportedOperationException e) {
+                return refuse(FindingKind.UNREADABLE, rel, rel + ": is a symbolic link that cannot be read ("
+                        + (e instanceof IOException io ? describe(io) : e.getMessage()) + ")");
             }
+            String what = rel + ": is a symbolic link to '" + target + "'" + via;
+            if (target.startsWith("/")) {
+                return new Judged(null, new Finding(FindingKind.SYMLINK_ESCAPE, rel, what + ", an absolute path; only "
+                        + "relative links that stay inside the volume are allowed (the application mounts the volume "
+                        + "at another path)", "relative", target));
+            }
+            // (NIO drops a trailing '/', so "file/" reads as "file"; the kernel would refuse it to the app anyway.)
+            if (target.isEmpty()) {
+                return refuse(FindingKind.SYMLINK_DIRECTORY, rel, what + ", which names a folder; links to folders "
+                        + "are not followed");
+            }
+            List<String> parts = new ArrayList<>();
+            int slash = current.lastIndexOf('/');
+            if (slash > 0) {
+                parts.addAll(List.of(current.substring(0, slash).split("/"))); // real folders: the walk saw them
+            }
+            boolean unchecked = false; // the last part came from the target and is not yet known to be a folder
+            for (String seg : target.split("/")) {
+                if (seg.isEmpty() || seg.equals(".")) {
+                    continue;
+                }
+                if (unchecked) {
+                    String dir = String.join("/", parts);
+                    Finding bad = realFolder(root, rel, what, dir);
+                    if (bad != null) {
+                        return new Judged(null, bad);
+                    }
+                    unchecked = false;
+                }
+                if (seg.equals("..")) {
+                    if (parts.isEmpty()) {
+                        return new Judged(null, new Finding(FindingKind.SYMLINK_ESCAPE, rel, what + ", which climbs "
+                                + "above the volume root; a link may only name a file of the volume without "
+                                + "leaving it at any step", "inside the volume root", target));
+                    }
+                    parts.remove(parts.size() - 1);
+                } else {
+                    parts.add(seg);
+                    unchecked = true;
+                }
+            }
+            if (parts.isEmpty()) {
+                return refuse(FindingKind.SYMLINK_DIRECTORY, rel, what + ", which names the volume root; links to "
+                        + "folders are not followed");
+            }
+            String resolved = String.join("/", parts);
+            Path file = root.resolve(resolved);
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return refuse(FindingKind.SYMLINK_BROKEN, rel, what + ", which does not exist (" + resolved
+                        + " in the volume)");
+            } catch (IOException e) {
+                return refuse(FindingKind.UNREADABLE, rel, rel + ": cannot be read (" + resolved + ": " + describe(e)
+                        + ")");
+            }
+            if (attrs.isSymbolicLink()) {
+                current = resolved;
+                continue;
+            }
+            if (attrs.isDirectory()) {
+                return refuse(FindingKind.SYMLINK_DIRECTORY, rel, what + ", the folder " + resolved
+                        + "; links to folders are not followed");
+            }
+            if (!attrs.isRegularFile()) {
+                return refuse(FindingKind.SPECIAL_FILE, rel, what + ", a special file (FIFO, socket or device); "
+                        + "it was not opened");
+            }
+            int links = linkCount(file, LinkOption.NOFOLLOW_LINKS);
+            if (links > 1) {
+                return new Judged(null, hardLink(rel, links));
+            }
+            if (!targets.allowed().test(resolved)) {
+                return new Judged(null, new Finding(FindingKind.SYMLINK_ESCAPE, rel, what + ", that is " + resolved
+                        + ", " + targets.otherwise(), "a declared file", resolved));
+            }
+            return new Judged(new Entry(rel, file, attrs.size()), null);
         }
+        return refuse(FindingKind.SYMLINK_BROKEN, rel, rel + ": is a chain of more than " + MAX_LINK_HOPS
+                + " symbolic links (or a loop); point the link straight at the file");
+    }
+
+    /** Null when {@code dir} (relative) is a real folder; else why a link through it is refused. */
+    private static Finding realFolder(Path root, String rel, String what, String dir) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(root.resolve(dir), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return new Finding(FindingKind.SYMLINK_BROKEN, rel, what + ", which passes through " + dir
+                    + ", which does not exist");
+        } catch (IOException e) {
+            return new Finding(FindingKind.UNREADABLE, rel, rel + ": cannot be read (" + dir + ": " + describe(e) + ")");
+        }
+        if (a.isSymbolicLink()) {
+            return new Finding(FindingKind.SYMLINK_ESCAPE, rel, what + ", which passes through " + dir
+                    + ", itself a symbolic link; links are followed only through real folders", "a real folder", dir);
+        }
+        if (!a.isDirectory()) {
+            return new Finding(FindingKind.SYMLINK_BROKEN, rel, what + ", which passes through " + dir
+                    + ", a file and not a folder");
+        }
+        return null;
+    }
+
+    private static Judged refuse(FindingKind kind, String rel, String message) {
+        return new Judged(null, new Finding(kind, rel, message));
     }
 
     private static Finding hardLink(String rel, int links) {
@@ -201,14 +314,6 @@ public final class ModelTree {
             return n instanceof Integer i ? i : 1;
         } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
             return 1; // non-POSIX file system: no hard-link information
-        }
-    }
-
-    private static String readLink(Path link) {
-        try {
-            return Files.readSymbolicLink(link).toString();
-        } catch (IOException e) {
-            return "?";
         }
     }
 

@@ -34,4 +34,12 @@ public record PodReport(List<VerifierEvent> events, ReasonCode code, String mess
     public static PodReport refused(ReasonCode code, String message, long millis) {
         return new PodReport(List.of(), code, message, 1, 0, 0, 0, millis);
     }
+
+    public static PodReport refused(Refusal r, long millis) {
+        return refused(r.code(), r.message(), millis);
+    }
+
+    /** A code and its sentence, for a refusal decided before a report exists. */
+    public record Refusal(ReasonCode code, String message) {
+    }
 }

@@ -28,6 +28,7 @@ import dev.modelgate.verifier.download.DownloadSettings;
 import dev.modelgate.verifier.download.SecureDownloader;
 import dev.modelgate.verifier.download.SourceTls;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,6 +77,52 @@ public final class PodVerifier {
 
     public PodReport verify(VerificationPlan plan, Path root) {
         long start = System.nanoTime();
+        String unencodable = unencodablePath(plan);
+        if (unencodable != null) {
+            return PodReport.refused(ReasonCode.BadPlan, encodingProblem(unencodable), millis(start));
+        }
+        try {
+            return verifyVolume(plan, root, start);
+        } catch (InvalidPathException e) {
+            return PodReport.refused(ReasonCode.IoFailure, encodingProblem(e.getInput()), millis(start));
+        }
+    }
+
+    /**
+     * The first declared path the JVM cannot turn into a file name: the JVM encodes names with the locale's
+     * charset ({@code sun.jnu.encoding}, fixed at start-up), and under {@code LANG=C} that is ASCII.
+     */
+    static String unencodablePath(VerificationPlan plan) {
+        java.nio.charset.CharsetEncoder enc = fileNameCharset().newEncoder();
+        for (VerificationPlan.Model m : plan.models()) {
+            for (VerificationPlan.PlanFile f : m.files()) {
+                if (!enc.canEncode(f.path())) {
+                    return f.path();
+                }
+            }
+            if (m.signature() != null && !enc.canEncode(m.signature().bundlePath())) {
+                return m.signature().bundlePath();
+            }
+        }
+        return null;
+    }
+
+    static java.nio.charset.Charset fileNameCharset() {
+        try {
+            return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (IllegalArgumentException e) {
+            return java.nio.charset.StandardCharsets.US_ASCII;
+        }
+    }
+
+    /** The sentence for a file name the JVM cannot encode (what, and the fix). */
+    public static String encodingProblem(String what) {
+        return "'" + what + "' cannot be used as a file name: the verifier's JVM encodes file names as "
+                + fileNameCharset().name() + " (from the locale); run it with a UTF-8 locale (LC_ALL=C.UTF-8, as "
+                + "bin/modelgate and the image set it)";
+    }
+
+    private PodReport verifyVolume(VerificationPlan plan, Path root, long start) {
         if (!Files.isDirectory(root)) {
             return PodReport.refused(ReasonCode.BadPlan, "the model volume '" + plan.volume() + "' is not mounted at "
                     + root + "; the verifier needs it there (plan root)", millis(start));
@@ -138,7 +185,7 @@ public final class PodVerifier {
                         warning.message(), Math.max(r.size(), 0), r.millis(), r.sha256(), verdict, null, null));
                 continue;
             }
-            ReasonCode code = r.ok() ? null : codeOf(report, r);
+            ReasonCode code = r.ok() ? null : codeOf(r);
             fileEvents.put(r.path(), new VerifierEvent("file", r.path(), r.result(), code, r.reason(),
                     Math.max(r.size(), 0), r.millis(), r.sha256(), verdict, null, null));
         }
@@ -314,10 +361,16 @@ public final class PodVerifier {
             VerificationPlan plan) {
         Outcome outcome = Outcome.OK;
         int failures = 0;
+        Set<String> failedDownloads = new HashSet<>();
         for (VerifierEvent e : events) {
             if (e.failed()) {
-                failures++;
                 outcome = outcome.and(e.code().outcome());
+                if ("download".equals(e.event())) {
+                    failedDownloads.add(e.path());
+                } else if ("file".equals(e.event()) && failedDownloads.contains(e.path())) {
+                    continue; // the file line repeats its failed download: one problem, counted once
+                }
+                failures++;
             }
         }
         if (outcome == Outcome.OK) {
@@ -335,18 +388,19 @@ public final class PodVerifier {
         throw new IllegalStateException("no failing event for outcome " + outcome);
     }
 
-    private static ReasonCode codeOf(IntegrityReport report, FileResult r) {
-        for (Finding f : report.findings()) {
-            if (f.path().equals(r.path()) && f.kind().id().equals(r.result())) {
-                return ReasonCode.of(f.kind());
-            }
-        }
+    /** Finding kinds by their JSON id, so a file's code is one lookup (not a scan of every finding). */
+    private static final Map<String, FindingKind> KIND_BY_ID = new HashMap<>();
+
+    static {
         for (FindingKind k : FindingKind.values()) {
-            if (k.id().equals(r.result())) {
-                return ReasonCode.of(k);
-            }
+            KIND_BY_ID.put(k.id(), k);
         }
-        return ReasonCode.DigestMismatch;
+    }
+
+    /** The code of a failed file: its result is the id of its first finding's kind. */
+    private static ReasonCode codeOf(FileResult r) {
+        FindingKind k = KIND_BY_ID.get(r.result());
+        return k == null ? ReasonCode.DigestMismatch : ReasonCode.of(k);
     }
 
     static String kebab(ReasonCode code) {

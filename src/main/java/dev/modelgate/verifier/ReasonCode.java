@@ -35,6 +35,8 @@ public enum ReasonCode {
     BadSignature(Outcome.VERIFICATION_FAILED),
     /** The plan is absent, malformed, of another version, or names things it lacks; or the volume root is absent. */
     BadPlan(Outcome.BAD_INPUT),
+    /** The verifier failed in a way it has no other code for; nothing was verified (a bug to report). */
+    VerifierError(Outcome.BAD_INPUT),
     /** The plan's SHA-256 differs from the pod annotation the validating webhook approved. */
     PlanDigestMismatch(Outcome.BAD_INPUT),
     /** A download could not be completed: TLS, HTTP status, redirect to http, connection lost, retries used up. */

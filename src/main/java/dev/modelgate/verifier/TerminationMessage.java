@@ -41,6 +41,24 @@ public final class TerminationMessage {
         }
     }
 
+    /**
+     * Writes the message into {@code file} only if it already exists as a regular file (never created, never
+     * through a link); returns why it did not, or null. A file that does not exist is not a problem: outside a
+     * container there is no termination log.
+     */
+    public static String writeExisting(Path file, PodReport r) {
+        try {
+            if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            Files.writeString(file, of(r), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return null;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "cannot write the termination message to " + file + " (" + e.getMessage() + ")";
+        }
+    }
+
     private static String cut(String s) {
         String one = s.replace('\n', ' ').replace('\r', ' ');
         return one.length() <= MAX_LINE ? one : one.substring(0, MAX_LINE - 1) + "…";

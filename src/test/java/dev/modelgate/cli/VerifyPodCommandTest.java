@@ -156,4 +156,57 @@ class VerifyPodCommandTest {
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("'many' is not an int"), bad.err());
     }
+
+    @Test
+    void threadsZeroIsAUsageErrorNamingTheOption() throws Exception {
+        for (String[] args : List.of(new String[] {"--threads", "0"}, new String[] {"--threads=-2"},
+                new String[] {"--download-attempts", "0"})) {
+            CliRun r = verifyPod(args);
+            assertEquals(2, r.exitCode(), r::toString);
+            String option = args[0].startsWith("--threads") ? "--threads" : "--download-attempts";
+            assertTrue(r.err().startsWith("modelgate verify-pod: " + option + " must be at least 1 (got "), r::toString);
+            assertTrue(r.err().contains("Try 'modelgate verify-pod --help'."), r::toString);
+            assertTrue(r.out().isEmpty(), "a usage error is not a verdict: no summary line");
+            assertTrue(!Files.exists(termination), "nor a termination message");
+        }
+        // The init-container path (its own option parser) says the same.
+        java.io.StringWriter err = new java.io.StringWriter();
+        Integer code = VerifyPodCommand.runDirect(new String[] {"--plan-file", planFile.toString(), "--threads", "0"},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--threads must be at least 1 (got 0)"), err.toString());
+    }
+
+    /** By hand, without --termination-log: the kubelet's file is written only where it already exists. */
+    @Test
+    void theDefaultTerminationLogIsNeverCreated() throws Exception {
+        Path devLog = tmp.resolve("dev-termination-log");
+        Path saved = VerifyPodCommand.defaultTerminationLog;
+        VerifyPodCommand.defaultTerminationLog = devLog;
+        try {
+            assertEquals(null, System.getenv(VerifyPodCommand.ENV_TERMINATION_LOG), "test needs the variable unset");
+            CliRun r = CliRun.of("verify-pod", "--plan-file", planFile.toString(), "--plan-sha256", plan.sha256());
+            assertEquals(0, r.exitCode(), r::toString);
+            assertTrue(!Files.exists(devLog), "created on a host that has no termination log");
+            assertTrue(!r.err().contains("cannot write"), r::toString);
+
+            Files.writeString(devLog, ""); // in a container the kubelet has made it
+            CliRun again = CliRun.of("verify-pod", "--plan-file", planFile.toString(), "--plan-sha256", plan.sha256());
+            assertEquals(0, again.exitCode(), again::toString);
+            assertTrue(Files.readString(devLog).startsWith("modelgate: Verified: "), Files.readString(devLog));
+        } finally {
+            VerifyPodCommand.defaultTerminationLog = saved;
+        }
+    }
+
+    @Test
+    void anUnexpectedExceptionIsAVerdictWithATerminationMessage() {
+        dev.modelgate.verifier.PodReport.Refusal r = VerifyPodCommand.unexpected(
+                new java.nio.file.InvalidPathException("loras/\u00e9t\u00e9.safetensors", "Malformed input"));
+        assertEquals(dev.modelgate.verifier.ReasonCode.IoFailure, r.code());
+        assertTrue(r.message().contains("run it with a UTF-8 locale (LC_ALL=C.UTF-8"), r.message());
+        dev.modelgate.verifier.PodReport.Refusal bug = VerifyPodCommand.unexpected(new IllegalStateException("x"));
+        assertEquals(dev.modelgate.verifier.ReasonCode.VerifierError, bug.code());
+        assertEquals(2, bug.code().exitCode());
+    }
 }

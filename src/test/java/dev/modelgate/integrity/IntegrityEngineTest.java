@@ -180,7 +180,7 @@ class IntegrityEngineTest {
         IntegrityReport r = new IntegrityEngine().verify(root, m);
         // Same bytes, but from outside the volume: refused, never read.
         assertEquals(List.of("symlink-escape:loras/style.safetensors"), kinds(r));
-        assertTrue(r.findings().get(0).message().contains("outside the model root"));
+        assertTrue(r.findings().get(0).message().contains("an absolute path"), r.findings()::toString);
         assertEquals(0, r.bytesHashed() - 65536 - 3000);
     }
 

@@ -114,6 +114,41 @@ public final class LoopbackHttps implements AutoCloseable {
         };
     }
 
+    /**
+     * Announces {@code body.length} bytes and sends one every {@code everyMillis}, as a server that stays just
+     * inside the client's read timeout; stops when the client goes away.
+     */
+    public static Route trickle(byte[] body, long everyMillis) {
+        return (ex, call) -> {
+            ex.sendResponseHeaders(200, body.length);
+            OutputStream out = ex.getResponseBody();
+            for (int i = 0; i < body.length; i++) {
+                out.write(body[i]);
+                out.flush();
+                try {
+                    Thread.sleep(everyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("test server stopped", e);
+                }
+            }
+            out.close();
+        };
+    }
+
+    /** Waits {@code millis} before answering anything (headers included), then serves {@code then}. */
+    public static Route stall(long millis, Route then) {
+        return (ex, call) -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("test server stopped", e);
+            }
+            then.handle(ex, call);
+        };
+    }
+
     public static Route status(int code) {
         return (ex, call) -> ex.sendResponseHeaders(code, -1);
     }

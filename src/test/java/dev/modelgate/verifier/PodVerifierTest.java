@@ -162,6 +162,27 @@ class PodVerifierTest {
         assertEquals(1, r.exitCode());
     }
 
+    /**
+     * Reporting is linear in the number of strays: 100,000 empty files are reported in seconds. A lookup per
+     * file in a list of all findings (quadratic) took over a minute here for 100,000; the timeout is generous.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 45, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void manyStraysAreReportedInLinearTime() throws Exception {
+        int n = Integer.getInteger("modelgate.test.strays", 100_000);
+        Path dir = Files.createDirectories(volume.resolve("strays"));
+        for (int i = 0; i < n; i++) {
+            Files.createFile(dir.resolve("s" + i));
+        }
+        long start = System.nanoTime();
+        PodReport r = run();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(ReasonCode.ExtraFile, r.code());
+        assertEquals(n, r.failures(), "every stray counted once");
+        assertEquals(n + 3, r.events().size());
+        System.out.println("manyStraysAreReportedInLinearTime: " + n + " strays verified in " + ms + " ms");
+    }
+
     @Test
     void anAbsentVolumeIsABadPlan() {
         PodReport r = verifier().verify(ModelVolume.plan(volume, models(), sources()), volume.resolve("nope"));
@@ -355,6 +376,59 @@ class PodVerifierTest {
                     + "Not Found); check the file's url in its TrustedModel and the server's access rules", gone.message());
             assertEquals("download-failed", event(gone, "file", "vae/vae.safetensors").result());
             assertFalse(gone.events().stream().anyMatch(e -> e.code() == ReasonCode.MissingFile));
+            assertEquals(1, gone.failures(), "one failed download is one problem, not two: " + gone.events());
+        }
+    }
+
+    /**
+     * Under LANG=C the JVM encodes file names as ASCII: a declared non-ASCII path cannot be opened, and the verifier
+     * says so (and how to fix it) before touching the volume. The property is what the JVM read from the locale.
+     */
+    @Test
+    void aPathTheJvmCannotEncodeIsRefusedWithTheFix() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+                "this JVM runs under a non-UTF-8 locale (sun.jnu.encoding " + System.getProperty("sun.jnu.encoding")
+                        + "), so the test cannot create a non-ASCII file name; run the build with LANG=C.UTF-8");
+        ModelFile accented = put(volume, "loras/\u00e9t\u00e9.safetensors", LORA);
+        List<TrustedModel> models = List.of(model("comfyui", "sdxl-base", "stability-ai", base, vae),
+                model("comfyui", "style-lora", "stability-ai", lora, accented));
+        VerificationPlan plan = ModelVolume.plan(volume, models, sources());
+        assertEquals(ReasonCode.Verified, verifier().verify(plan, volume).code(), "fine with a UTF-8 file-name charset");
+        String saved = System.getProperty("sun.jnu.encoding");
+        System.setProperty("sun.jnu.encoding", "ANSI_X3.4-1968");
+        try {
+            PodReport r = verifier().verify(plan, volume);
+            assertEquals(ReasonCode.BadPlan, r.code());
+            assertEquals(2, r.exitCode());
+            assertEquals("'loras/\u00e9t\u00e9.safetensors' cannot be used as a file name: the verifier's JVM encodes "
+                    + "file names as US-ASCII (from the locale); run it with a UTF-8 locale (LC_ALL=C.UTF-8, as "
+                    + "bin/modelgate and the image set it)", r.message());
+        } finally {
+            System.setProperty("sun.jnu.encoding", saved);
+        }
+    }
+
+    /** A server trickling a byte just inside the read timeout: the pod's verdict is exit 3 naming the file. */
+    @Test
+    void aTricklingDownloadEndsWithExitThreeNamingTheFile() throws Exception {
+        TestCa ca = new TestCa("PodVerifierTest trickle CA");
+        try (LoopbackHttps server = new LoopbackHttps(ca)) {
+            server.route("/models/base.safetensors", LoopbackHttps.trickle(BASE, 100));
+            Files.delete(volume.resolve("checkpoints/base.safetensors"));
+            base.setUrl(server.base() + "/models/base.safetensors");
+            ModelSource ms = PlanFixtures.withCa(source("stability-ai", server.base() + "/models"), ca.pem());
+            DownloadSettings slowOk = DownloadSettings.defaults().withAttempts(2)
+                    .withBackoff(Duration.ofMillis(5), Duration.ofMillis(5)).withReadTimeout(Duration.ofSeconds(5))
+                    .withDeadline(Duration.ofSeconds(1), 1L << 40);
+            PodReport r = new PodVerifier(EngineOptions.defaults(), slowOk, Clock.systemUTC())
+                    .verify(ModelVolume.plan(volume, models(), Map.of("stability-ai", ms)), volume);
+            assertEquals(ReasonCode.DownloadFailed, r.code(), r.events().toString());
+            assertEquals(3, r.exitCode());
+            assertTrue(r.message().startsWith("checkpoints/base.safetensors: the download from "), r.message());
+            assertTrue(r.message().contains("did not finish within its deadline of 1 s"), r.message());
+            assertEquals(1, r.failures());
+            assertTrue(TerminationMessage.of(r).startsWith("modelgate: DownloadFailed: checkpoints/base.safetensors: "),
+                    TerminationMessage.of(r));
         }
     }
 }

@@ -114,14 +114,19 @@ class VerifyPodChainIT {
 
     /** Runs {@code bin/modelgate verify-pod} with the webhook's env: nothing else of the test's environment. */
     Run verifyPod(String planJson, String planSha256) throws Exception {
-        Map<String, String> env = new HashMap<>();
+        return verifyPod(planJson, planSha256, Map.of(), List.of(REPO.resolve("bin/modelgate").toString()));
+    }
+
+    /** The same with more variables, and {@code launcher} as the command before the verifier's arguments. */
+    Run verifyPod(String planJson, String planSha256, Map<String, String> extraEnv, List<String> launcher)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(extraEnv);
         env.put(PodContract.ENV_PLAN, planJson);
         env.put(PodContract.ENV_PLAN_SHA256, planSha256);
         env.put("MODELGATE_TERMINATION_LOG", termination.toString());
         env.put("PATH", System.getenv("PATH"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(REPO.resolve("bin/modelgate").toString());
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(PodContract.VERIFIER_ARGS);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
@@ -218,5 +223,63 @@ class VerifyPodChainIT {
         String first = r.termination().lines().findFirst().orElseThrow();
         assertTrue(first.startsWith("modelgate: BadPlan: the plan is not valid JSON ("), first);
         assertEquals("BadPlan", r.summary().get("code").asText());
+    }
+
+    // ---- file names under the POSIX locale ----
+
+    static final String ACCENTED = "loras/\u00e9t\u00e9-\u6a21\u578b.safetensors";
+
+    VerificationPlan planWithAccentedFile() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+                "this JVM runs under a non-UTF-8 locale (sun.jnu.encoding " + System.getProperty("sun.jnu.encoding")
+                        + "), so the test cannot create a non-ASCII file name; run the build with LANG=C.UTF-8");
+        ModelDirs.write(volume.resolve(ACCENTED), LORA);
+        List<TrustedModel> models = new ArrayList<>(models());
+        models.add(model("comfyui", "accented", "test-origin",
+                PlanFixtures.file(ACCENTED, ModelVolume.sha256(LORA), LORA.length, null)));
+        return PlanBuilder.build(models, sources(), PlanSettings.defaults().withRoot(volume.toString()));
+    }
+
+    /** java without the launcher, so nothing fixes the locale: the JVM encodes file names as ASCII. */
+    static List<String> bareJava() {
+        Path app = REPO.resolve("target/quarkus-app");
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                app.resolve("app") + "/*:" + app.resolve("lib/main") + "/*",
+                "-Dslf4j.provider=org.slf4j.helpers.NOPServiceProvider", "dev.modelgate.cli.ModelGateCli");
+    }
+
+    @Test
+    void theLauncherVerifiesNonAsciiNamesUnderLangC() throws Exception {
+        fillVolume();
+        VerificationPlan p = planWithAccentedFile();
+        Run r = verifyPod(p.toJson(), p.sha256(), Map.of("LANG", "C", "LC_ALL", "C"),
+                List.of(REPO.resolve("bin/modelgate").toString()));
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("ok", r.line("file", ACCENTED).get("result").asText(), r.toString());
+    }
+
+    @Test
+    void withoutAUtf8LocaleANonAsciiNameEndsInAVerdictNotAnException() throws Exception {
+        fillVolume();
+        VerificationPlan p = planWithAccentedFile();
+        Run r = verifyPod(p.toJson(), p.sha256(), Map.of("LANG", "C"), bareJava());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(!r.err().contains("Exception"), r.err());
+        assertEquals("BadPlan", r.summary().get("code").asText());
+        String first = r.termination().lines().findFirst().orElseThrow();
+        assertEquals("modelgate: BadPlan: '" + ACCENTED + "' cannot be used as a file name: the verifier's JVM "
+                + "encodes file names as US-ASCII (from the locale); run it with a UTF-8 locale (LC_ALL=C.UTF-8, as "
+                + "bin/modelgate and the image set it)", first);
+
+        // An undeclared non-ASCII file under the same locale: a stray like any other, named as well as ASCII allows.
+        ModelDirs.write(volume.resolve("loras/\u00e9vil.ckpt"), new byte[] {1});
+        Run stray = verifyPod(plan(), Map.of("LANG", "C"), bareJava());
+        assertEquals(1, stray.exit(), stray.toString());
+        assertEquals("ExtraFile", stray.summary().get("code").asText());
+        assertTrue(stray.termination().startsWith("modelgate: ExtraFile: loras/"), stray.termination());
+    }
+
+    Run verifyPod(VerificationPlan plan, Map<String, String> env, List<String> launcher) throws Exception {
+        return verifyPod(plan.toJson(), plan.sha256(), env, launcher);
     }
 }

@@ -15,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +38,15 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Transient failures (connection lost, time-outs, 5xx, 408, 429) are retried with exponential backoff;
  * with {@code resume} the next try asks for the rest with an HTTP Range request, and the bytes already on disk
  * are hashed again first (never trusted from an earlier try).
+ *
+ * <p>Bytes are only ever written into a file this downloader created itself ({@code O_CREAT|O_EXCL}: never
+ * through a link, one name), through the descriptor it created it with. A temporary file left by an earlier run
+ * is never written to: when it is a regular file with one link, its bytes are copied into a new file (and hashed
+ * again like any resumed prefix); anything else under that name (a symbolic or hard link) is discarded.
+ *
+ * <p>Each file has one deadline for all its tries and waits ({@link DownloadSettings#deadlineFor}); when it
+ * passes, a watchdog closes the connection, so a server that trickles a byte just inside the read timeout ends
+ * too.
  */
 public final class SecureDownloader {
 
@@ -83,49 +91,65 @@ public final class SecureDownloader {
             throw new DownloadException(ReasonCode.IoFailure, r.path() + ": cannot prepare its folder on the volume ("
                     + e.getMessage() + ")");
         }
-        long offset = settings.resume() ? usablePartial(temp, r.size()) : deletePartial(temp);
-        long resumedFrom = offset;
+        Deadline deadline = new Deadline(start, settings.deadlineFor(r.size()), r);
+        Partial partial = null;
         DownloadException last = null;
-        for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
-            if (attempt > 1) {
-                sleep(settings.backoffBefore(attempt).toMillis());
-                offset = settings.resume() ? usablePartial(temp, r.size()) : deletePartial(temp);
-                resumedFrom = offset;
-            }
-            try {
-                long bytes = once(r, temp, target, offset);
-                return new Downloaded(r.path(), r.url(), bytes, (System.nanoTime() - start) / 1_000_000, attempt,
-                        resumedFrom);
-            } catch (DownloadException e) {
-                last = e;
-                if (!e.transientFailure()) {
-                    break;
+        boolean triedAll = false;
+        try {
+            partial = settings.resume() ? Partial.adopt(temp, r) : Partial.create(temp, r);
+            long resumedFrom = partial.length();
+            for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+                if (attempt > 1) {
+                    deadline.sleep(settings.backoffBefore(attempt).toMillis(), partial.length());
+                    if (!settings.resume()) {
+                        partial.truncate(0);
+                    }
+                    resumedFrom = partial.length();
+                }
+                try {
+                    deadline.check(partial.length());
+                    long bytes = once(r, partial, target, deadline);
+                    partial = null; // renamed into place
+                    return new Downloaded(r.path(), r.url(), bytes, (System.nanoTime() - start) / 1_000_000, attempt,
+                            resumedFrom);
+                } catch (DownloadException e) {
+                    last = deadline.expired() ? deadline.failure(partial.length()) : e;
+                    if (!last.transientFailure()) {
+                        break;
+                    }
+                    triedAll = attempt == settings.attempts();
                 }
             }
+        } catch (DownloadException e) {
+            last = e;
+        } finally {
+            if (partial != null) {
+                partial.discard();
+            }
         }
-        deletePartial(temp);
-        String tries = last.transientFailure() && settings.attempts() > 1
-                ? " (gave up after " + settings.attempts() + " tries)" : "";
+        String tries = triedAll && settings.attempts() > 1 ? " (gave up after " + settings.attempts() + " tries)" : "";
         throw new DownloadException(last.code(), last.getMessage() + tries, false);
     }
 
-    /** One try: connects (following https redirects), streams into {@code temp}, renames on a match. */
-    private long once(Request r, Path temp, Path target, long offset) throws DownloadException {
+    /** One try: connects (following https redirects), streams into {@code partial}, renames on a match. */
+    private long once(Request r, Partial partial, Path target, Deadline deadline) throws DownloadException {
         MessageDigest md = Sha256.newDigest();
+        long offset = partial.length();
         if (offset > 0) {
-            rehash(temp, offset, md, r.path());
+            partial.rehash(md);
         }
-        HttpURLConnection c = connect(r, offset);
+        HttpURLConnection c = connect(r, offset, deadline);
         try {
             int status = status(c, r);
             if (offset > 0 && status == 200) {
                 // The server ignored the Range request: start over from the first byte.
                 offset = 0;
+                partial.truncate(0);
                 md.reset();
             } else if (offset > 0 && status == 206) {
                 String range = c.getHeaderField("Content-Range");
                 if (range == null || !range.trim().startsWith("bytes " + offset + "-")) {
-                    deletePartial(temp);
+                    partial.truncate(0);
                     throw new DownloadException(ReasonCode.DownloadFailed, r.path() + ": " + r.url()
                             + " answered a Range request for byte " + offset + " with '" + range + "'", true);
                 }
@@ -140,36 +164,25 @@ public final class SecureDownloader {
                         + (announced + offset) + " bytes, but the model declares " + r.size()
                         + "; nothing was written under the final name", false);
             }
-            long have = stream(c, r, temp, offset, md);
+            long have = stream(c, r, partial, offset, md, deadline);
             String sha = HexFormat.of().formatHex(md.digest());
             if (!sha.equals(r.sha256())) {
                 throw new DownloadException(ReasonCode.DigestMismatch, r.path() + ": the bytes downloaded from "
                         + r.url() + " have sha256 " + sha + ", expected " + r.sha256()
                         + "; nothing was written under the final name", false);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new DownloadException(ReasonCode.IoFailure, r.path() + ": the volume cannot rename atomically ("
-                        + e.getMessage() + ")", false);
-            } catch (IOException e) {
-                throw new DownloadException(ReasonCode.IoFailure, r.path() + ": cannot rename the download into "
-                        + "place (" + e.getMessage() + ")", false);
-            }
+            partial.finish(target);
             return have - offset;
-        } catch (DownloadException e) {
-            if (!e.transientFailure() || !settings.resume()) {
-                deletePartial(temp);
-            }
-            throw e;
         } finally {
+            deadline.watch(null);
             c.disconnect();
         }
     }
 
-    private HttpURLConnection connect(Request r, long offset) throws DownloadException {
+    private HttpURLConnection connect(Request r, long offset, Deadline deadline) throws DownloadException {
         String url = r.url();
         for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
+            deadline.check(offset);
             HttpsURLConnection c;
             try {
                 URL u = new URI(url).toURL();
@@ -181,8 +194,9 @@ public final class SecureDownloader {
             c.setSSLSocketFactory(r.tls());
             c.setInstanceFollowRedirects(false);
             c.setUseCaches(false);
-            c.setConnectTimeout((int) settings.connectTimeout().toMillis());
-            c.setReadTimeout((int) settings.readTimeout().toMillis());
+            c.setConnectTimeout(deadline.cap(settings.connectTimeout()));
+            c.setReadTimeout(deadline.cap(settings.readTimeout()));
+            deadline.watch(c);
             c.setRequestProperty("Accept-Encoding", "identity");
             c.setRequestProperty("User-Agent", "modelgate-verifier");
             if (offset > 0) {
@@ -245,16 +259,10 @@ public final class SecureDownloader {
         return status;
     }
 
-    private long stream(HttpURLConnection c, Request r, Path temp, long offset, MessageDigest md)
-            throws DownloadException {
-        OpenOption[] opts = offset > 0
-                ? new OpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS}
-                : new OpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS};
-        if (offset == 0) {
-            deletePartial(temp);
-        }
+    private long stream(HttpURLConnection c, Request r, Partial partial, long offset, MessageDigest md,
+            Deadline deadline) throws DownloadException {
         long have = offset;
-        try (InputStream in = c.getInputStream(); FileChannel out = FileChannel.open(temp, opts)) {
+        try (InputStream in = c.getInputStream()) {
             byte[] buf = new byte[BUFFER];
             ByteBuffer bb = ByteBuffer.wrap(buf);
             while (true) {
@@ -262,10 +270,13 @@ public final class SecureDownloader {
                 try {
                     n = in.read(buf);
                 } catch (IOException e) {
+                    deadline.check(have);
                     throw new DownloadException(ReasonCode.DownloadFailed, r.path() + ": the connection to "
                             + host(r.url()) + " was lost after " + have + " of " + r.size() + " bytes ("
                             + rootMessage(e) + ")", true);
                 }
+                // A trickle returns from every read within the read timeout; the deadline still ends it.
+                deadline.check(have);
                 if (n < 0) {
                     break;
                 }
@@ -276,8 +287,11 @@ public final class SecureDownloader {
                 }
                 md.update(buf, 0, n);
                 bb.clear().limit(n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
+                try {
+                    partial.write(bb, have);
+                } catch (IOException e) {
+                    throw new DownloadException(ReasonCode.IoFailure, r.path() + ": cannot write the download to "
+                            + "the volume (" + rootMessage(e) + ")", false);
                 }
                 have += n;
             }
@@ -285,34 +299,12 @@ public final class SecureDownloader {
                 throw new DownloadException(ReasonCode.DownloadFailed, r.path() + ": the body from " + host(r.url())
                         + " ended after " + have + " of " + r.size() + " bytes", true);
             }
-            out.force(true);
         } catch (IOException e) {
-            throw new DownloadException(ReasonCode.IoFailure, r.path() + ": cannot write the download to the volume ("
-                    + rootMessage(e) + ")", false);
+            deadline.check(have);
+            throw new DownloadException(ReasonCode.DownloadFailed, r.path() + ": cannot read the body from "
+                    + host(r.url()) + " after " + have + " of " + r.size() + " bytes (" + rootMessage(e) + ")", true);
         }
         return have;
-    }
-
-    /** Hashes the first {@code length} bytes already on disk: a resumed download never trusts earlier bytes. */
-    private static void rehash(Path temp, long length, MessageDigest md, String path) throws DownloadException {
-        try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
-            long left = length;
-            while (left > 0) {
-                buf.clear().limit((int) Math.min(buf.capacity(), left));
-                int n = in.read(buf);
-                if (n < 0) {
-                    throw new IOException("partial download shrank while it was read");
-                }
-                buf.flip();
-                md.update(buf);
-                left -= n;
-            }
-        } catch (IOException e) {
-            deletePartial(temp);
-            throw new DownloadException(ReasonCode.DownloadFailed, path + ": cannot read the partial download ("
-                    + e.getMessage() + ")", true);
-        }
     }
 
     /**
@@ -328,8 +320,13 @@ public final class SecureDownloader {
             try {
                 a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (java.nio.file.NoSuchFileException e) {
-                Files.createDirectory(dir);
-                continue;
+                try {
+                    Files.createDirectory(dir);
+                    continue;
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another download of the same folder made it first: judge what is there now
+                    a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                }
             }
             if (a.isSymbolicLink()) {
                 throw new DownloadException(ReasonCode.SymlinkEscape, path + ": folder " + root.relativize(dir)
@@ -353,33 +350,256 @@ public final class SecureDownloader {
         return ".modelgate-partial-" + HexFormat.of().formatHex(d, 0, 16);
     }
 
-    /** Length of a regular partial file no longer than the declared size; anything else is deleted (0). */
-    private static long usablePartial(Path temp, long size) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (a.isRegularFile() && a.size() > 0 && a.size() < size) {
-                return a.size();
+    /**
+     * The temporary file of one download: created here with {@code O_CREAT|O_EXCL} and written only through the
+     * descriptor it was created with, so no link (symbolic or hard) planted under its name can redirect a byte.
+     */
+    static final class Partial {
+        private final Path temp;
+        private final Request r;
+        private final FileChannel ch;
+        private final Object fileKey;
+
+        private Partial(Path temp, Request r, FileChannel ch, Object fileKey) {
+            this.temp = temp;
+            this.r = r;
+            this.ch = ch;
+            this.fileKey = fileKey;
+        }
+
+        /** A new, empty temporary file; whatever had its name before is removed (a link: the name only). */
+        static Partial create(Path temp, Request r) throws DownloadException {
+            try {
+                Files.deleteIfExists(temp);
+                FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    ch.close();
+                    throw e;
+                }
+                return new Partial(temp, r, ch, a.fileKey());
+            } catch (IOException e) {
+                throw new DownloadException(ReasonCode.IoFailure, r.path() + ": cannot create the temporary file "
+                        + temp.getFileName() + " on the volume (" + rootMessage(e) + ")", false);
             }
-        } catch (IOException e) {
-            return 0;
         }
-        return deletePartial(temp);
+
+        /**
+         * A new temporary file holding the bytes of the one an earlier run left, when that is a regular file with
+         * one link, shorter than the declared size; otherwise (a symbolic link, a hard link to a file anywhere, a
+         * folder, too long) an empty one, and the old name is discarded without being followed.
+         */
+        static Partial adopt(Path temp, Request r) throws DownloadException {
+            BasicFileAttributes before;
+            try {
+                before = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return create(temp, r); // nothing left over (or nothing readable): start afresh
+            }
+            if (!before.isRegularFile() || nlink(temp) != 1 || before.size() <= 0 || before.size() >= r.size()) {
+                return create(temp, r);
+            }
+            // Opened for reading only, without following a link, and judged again once open; then its name is
+            // removed and its bytes copied into a file of our own (the old inode is never written).
+            try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                BasicFileAttributes opened = Files.readAttributes(temp, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                boolean same = opened.isRegularFile() && java.util.Objects.equals(opened.fileKey(), before.fileKey())
+                        && nlink(temp) == 1;
+                Partial fresh = create(temp, r);
+                if (same) {
+                    try {
+                        long n = Math.min(in.size(), r.size() - 1);
+                        for (long pos = 0; pos < n; ) {
+                            long moved = in.transferTo(pos, n - pos, fresh.ch);
+                            if (moved <= 0) {
+                                break;
+                            }
+                            pos += moved;
+                        }
+                    } catch (IOException e) {
+                        fresh.truncate(0);
+                    }
+                }
+                return fresh;
+            } catch (IOException e) {
+                return create(temp, r);
+            }
+        }
+
+        long length() throws DownloadException {
+            try {
+                return ch.size();
+            } catch (IOException e) {
+                throw io("cannot read the temporary file's length", e);
+            }
+        }
+
+        void truncate(long size) throws DownloadException {
+            try {
+                ch.truncate(size);
+            } catch (IOException e) {
+                throw io("cannot truncate the temporary file", e);
+            }
+        }
+
+        void write(ByteBuffer bb, long position) throws IOException {
+            while (bb.hasRemaining()) {
+                position += ch.write(bb, position);
+            }
+        }
+
+        /** Feeds the bytes already in the file to {@code md}: a resumed download never trusts earlier bytes. */
+        void rehash(MessageDigest md) throws DownloadException {
+            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+            try {
+                long length = ch.size();
+                for (long pos = 0; pos < length; ) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), length - pos));
+                    int n = ch.read(buf, pos);
+                    if (n < 0) {
+                        throw new IOException("the temporary file shrank while it was read");
+                    }
+                    buf.flip();
+                    md.update(buf);
+                    pos += n;
+                }
+            } catch (IOException e) {
+                throw io("cannot read the partial download", e);
+            }
+        }
+
+        /** Forces the bytes to disk and renames the file onto {@code target}, if its name still names it. */
+        void finish(Path target) throws DownloadException {
+            try {
+                ch.force(true);
+                BasicFileAttributes now = Files.readAttributes(temp, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!now.isRegularFile() || !java.util.Objects.equals(now.fileKey(), fileKey) || nlink(temp) != 1) {
+                    throw new DownloadException(ReasonCode.IoFailure, r.path() + ": the temporary file "
+                            + temp.getFileName() + " was replaced or linked elsewhere while downloading; nothing "
+                            + "was written under the final name", false);
+                }
+                ch.close();
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new DownloadException(ReasonCode.IoFailure, r.path() + ": the volume cannot rename atomically ("
+                        + e.getMessage() + ")", false);
+            } catch (IOException e) {
+                throw new DownloadException(ReasonCode.IoFailure, r.path() + ": cannot rename the download into "
+                        + "place (" + rootMessage(e) + ")", false);
+            }
+        }
+
+        /** Closes and removes the temporary file (by name: if the name was swapped, only the name goes). */
+        void discard() {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing a file we only wrote: nothing to recover
+            }
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // never under the final name; the strict check reports it if it survives
+            }
+        }
+
+        private DownloadException io(String what, IOException e) {
+            return new DownloadException(ReasonCode.IoFailure, r.path() + ": " + what + " (" + rootMessage(e) + ")",
+                    false);
+        }
+
+        private static int nlink(Path p) {
+            try {
+                Object n = Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+                return n instanceof Integer i ? i : 1;
+            } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+                return 1; // no POSIX attributes: no hard links to tell
+            }
+        }
     }
 
-    private static long deletePartial(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            // Never under the final name; the strict check reports it if it survives.
-        }
-        return 0;
-    }
+    /** The one deadline of a file: checked after every read and wait, and enforced by closing the connection. */
+    static final class Deadline {
+        private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread t = new Thread(task, "modelgate-download-deadline");
+                    t.setDaemon(true);
+                    return t;
+                });
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        private final long end;
+        private final java.time.Duration budget;
+        private final Request r;
+        private final java.util.concurrent.atomic.AtomicBoolean passed = new java.util.concurrent.atomic.AtomicBoolean();
+        private java.util.concurrent.ScheduledFuture<?> kill;
+
+        Deadline(long startNanos, java.time.Duration budget, Request r) {
+            this.budget = budget;
+            this.end = startNanos + Math.min(budget.toNanos(), Long.MAX_VALUE / 4);
+            this.r = r;
+        }
+
+        long remainingNanos() {
+            return end - System.nanoTime();
+        }
+
+        boolean expired() {
+            return passed.get() || remainingNanos() <= 0;
+        }
+
+        /** {@code limit} in milliseconds, no longer than what is left (at least 1 ms; 0 would mean forever). */
+        int cap(java.time.Duration limit) {
+            long left = Math.max(1, remainingNanos() / 1_000_000);
+            return (int) Math.max(1, Math.min(Math.min(limit.toMillis(), left), Integer.MAX_VALUE));
+        }
+
+        /** Closes {@code c} when the deadline passes (null: stop watching). */
+        synchronized void watch(HttpURLConnection c) {
+            if (kill != null) {
+                kill.cancel(false);
+                kill = null;
+            }
+            if (c != null) {
+                kill = WATCHDOG.schedule(() -> {
+                    passed.set(true);
+                    c.disconnect(); // closes the socket under a blocked read
+                }, Math.max(0, remainingNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        }
+
+        void check(long have) throws DownloadException {
+            if (expired()) {
+                throw failure(have);
+            }
+        }
+
+        void sleep(long ms, long have) throws DownloadException {
+            long wait = Math.min(ms, Math.max(0, remainingNanos() / 1_000_000));
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DownloadException(ReasonCode.DownloadFailed, r.path() + ": interrupted while waiting to "
+                        + "try again", false);
+            }
+            check(have);
+        }
+
+        DownloadException failure(long have) {
+            return new DownloadException(ReasonCode.DownloadFailed, r.path() + ": the download from " + host(r.url())
+                    + " did not finish within its deadline of " + seconds(budget) + " s (the floor plus the declared "
+                    + r.size() + " bytes at the minimum rate), after " + have + " of " + r.size() + " bytes; the "
+                    + "server sends too slowly or stalls (lower --download-min-rate to allow slower sources)", false);
+        }
+
+        private static String seconds(java.time.Duration d) {
+            long ms = d.toMillis();
+            return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0);
         }
     }
 

@@ -58,7 +58,11 @@ class SecureDownloaderTest {
                 .route("/models/to-https", LoopbackHttps.redirect("/models/good"))
                 .route("/models/forbidden", LoopbackHttps.status(403))
                 .route("/models/flaky", LoopbackHttps.failFirst(2, 503, LoopbackHttps.file(BODY)))
-                .route("/models/down", LoopbackHttps.status(503));
+                .route("/models/down", LoopbackHttps.status(503))
+                .route("/models/trickle", LoopbackHttps.trickle(BODY, 100))
+                .route("/models/stall", LoopbackHttps.stall(6_000, LoopbackHttps.file(BODY)))
+                .route("/models/fresh-hard", LoopbackHttps.file(BODY))
+                .route("/models/fresh-soft", LoopbackHttps.file(BODY));
     }
 
     @AfterAll
@@ -281,5 +285,147 @@ class SecureDownloaderTest {
         DownloadException e = assertThrows(DownloadException.class, () -> SourceTls.socketFactory("hf", "garbage"));
         assertEquals(ReasonCode.BadPlan, e.code());
         assertTrue(e.getMessage().startsWith("source hf: caBundle "), e.getMessage());
+    }
+
+    // ---- the overall deadline ----
+
+    /** A deadline of one second: the floor alone (the minimum rate is so high that the size adds nothing). */
+    static DownloadSettings oneSecond() {
+        return quick().withReadTimeout(Duration.ofSeconds(5)).withDeadline(Duration.ofSeconds(1), Long.MAX_VALUE / 4);
+    }
+
+    @Test
+    void aServerTricklingInsideTheReadTimeoutEndsAtTheDeadline() throws Exception {
+        long start = System.nanoTime();
+        DownloadException e = assertThrows(DownloadException.class,
+                () -> new SecureDownloader(oneSecond()).download(request("/models/trickle")));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(ReasonCode.DownloadFailed, e.code());
+        assertEquals(3, e.code().exitCode());
+        assertTrue(e.getMessage().startsWith(PATH + ": the download from 127.0.0.1:"), e.getMessage());
+        assertTrue(e.getMessage().contains(" did not finish within its deadline of 1 s (the floor plus the declared "
+                + BODY.length + " bytes at the minimum rate), after "), e.getMessage());
+        assertTrue(ms < 4_000, "ended after " + ms + " ms; the read timeout (5 s) never fired");
+        assertEquals(1, server.calls("/models/trickle"), "a missed deadline is not retried");
+        assertNothingLeft();
+    }
+
+    @Test
+    void aServerThatNeverAnswersEndsAtTheDeadlineToo() throws Exception {
+        long start = System.nanoTime();
+        DownloadException e = assertThrows(DownloadException.class,
+                () -> new SecureDownloader(oneSecond()).download(request("/models/stall")));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("did not finish within its deadline of 1 s"), e.getMessage());
+        assertTrue(e.getMessage().contains("after 0 of " + BODY.length + " bytes"), e.getMessage());
+        assertTrue(ms < 4_000, "ended after " + ms + " ms");
+        assertNothingLeft();
+    }
+
+    @Test
+    void theDeadlineGrowsWithTheSize() {
+        DownloadSettings d = DownloadSettings.defaults();
+        assertEquals(Duration.ofSeconds(60), d.deadlineFor(0));
+        assertEquals(Duration.ofSeconds(70), d.deadlineFor(10L << 20));
+        assertEquals(Duration.ofSeconds(65), d.withDeadline(Duration.ofSeconds(5), 1_000_000).deadlineFor(60_000_000));
+        assertThrows(IllegalArgumentException.class, () -> d.withDeadline(Duration.ZERO, 1));
+        assertThrows(IllegalArgumentException.class, () -> d.withDeadline(Duration.ofSeconds(1), 0));
+    }
+
+    // ---- temporary files planted by someone else ----
+
+    Path partial() {
+        return volume.resolve("checkpoints/" + SecureDownloader.temporaryName("sdxl.safetensors"));
+    }
+
+    @Test
+    void aPartialThatIsAHardLinkToAFileOutsideIsDiscardedNotAppendedTo(@TempDir Path outside) throws Exception {
+        Path secret = Files.writeString(outside.resolve("secret"), "SECRET");
+        Files.createDirectories(partial().getParent());
+        Files.createLink(partial(), secret);
+        SecureDownloader.Downloaded d = new SecureDownloader(quick()).download(request("/models/fresh-hard"));
+        assertArrayEquals(BODY, Files.readAllBytes(volume.resolve(PATH)));
+        assertEquals(0, d.resumedFrom(), "not resumed from a file with two names");
+        assertEquals("SECRET", Files.readString(secret), "the file outside was not written");
+        assertEquals(1, Files.getAttribute(secret, "unix:nlink"), "its second name inside the volume is gone");
+        assertEquals(List.of(), server.ranges().stream().filter(x -> x.startsWith("/models/fresh-hard")).toList());
+        assertFalse(Files.exists(partial(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void aPartialThatIsASymlinkIsDiscardedNotFollowed(@TempDir Path outside) throws Exception {
+        Path secret = Files.writeString(outside.resolve("secret"), "SECRET");
+        Files.createDirectories(partial().getParent());
+        Files.createSymbolicLink(partial(), secret);
+        SecureDownloader.Downloaded d = new SecureDownloader(quick()).download(request("/models/fresh-soft"));
+        assertArrayEquals(BODY, Files.readAllBytes(volume.resolve(PATH)));
+        assertEquals(0, d.resumedFrom());
+        assertEquals("SECRET", Files.readString(secret));
+        assertFalse(Files.exists(partial(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void aPartialLeftByAnEarlierRunIsCopiedIntoANewFileAndResumed() throws Exception {
+        Files.createDirectories(partial().getParent());
+        Files.write(partial(), java.util.Arrays.copyOf(BODY, 7000));
+        Object before = Files.getAttribute(partial(), "unix:ino");
+        SecureDownloader.Downloaded d = new SecureDownloader(quick()).download(request("/models/good"));
+        assertArrayEquals(BODY, Files.readAllBytes(volume.resolve(PATH)));
+        assertEquals(7000, d.resumedFrom());
+        assertEquals(BODY.length - 7000, d.bytes());
+        assertTrue(!before.equals(Files.getAttribute(volume.resolve(PATH), "unix:ino")),
+                "the final file is a new inode, not the one left behind");
+    }
+
+    /**
+     * Headers trickled one byte every 100 ms: every socket read returns inside the read timeout and the HTTP client
+     * never hands control back while it parses them, so only the watchdog (closing the connection) ends this.
+     */
+    @Test
+    // A separate thread: without the watchdog the read blocks for good, and only then does the timeout fail the test.
+    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void headersTrickledForeverAreEndedByTheWatchdog() throws Exception {
+        javax.net.ssl.SSLServerSocket listener = (javax.net.ssl.SSLServerSocket) ca.serverContext()
+                .getServerSocketFactory().createServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+        Thread trickler = new Thread(() -> {
+            try (java.net.Socket s = listener.accept()) {
+                java.io.InputStream in = s.getInputStream();
+                int state = 0; // read the request up to its blank line
+                while (state < 4) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    state = (b == '\r' || b == '\n') ? state + 1 : 0;
+                }
+                java.io.OutputStream out = s.getOutputStream();
+                byte[] line = "HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                for (int i = 0; ; i++) {
+                    out.write(i < line.length ? line[i] : 'a');
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                // the client closed the connection: done
+            }
+        }, "header-trickler");
+        trickler.setDaemon(true);
+        trickler.start();
+        try {
+            String base = "https://127.0.0.1:" + listener.getLocalPort();
+            SecureDownloader.Request r = new SecureDownloader.Request(base + "/models/slow", List.of(base + "/models"),
+                    pinned, true, volume, PATH, BODY.length, SHA);
+            long start = System.nanoTime();
+            DownloadException e = assertThrows(DownloadException.class,
+                    () -> new SecureDownloader(oneSecond()).download(r));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(ReasonCode.DownloadFailed, e.code());
+            assertTrue(e.getMessage().contains("did not finish within its deadline of 1 s"), e.getMessage());
+            assertTrue(ms < 6_000, "ended after " + ms + " ms");
+            assertNothingLeft();
+        } finally {
+            listener.close();
+        }
     }
 }
