@@ -107,8 +107,9 @@ final class CheckCommand implements Callable<Integer> {
         ManifestSnapshot snapshot = new ManifestSnapshot();
         for (Path p : policy) {
             for (Path f : yamlFiles(p)) {
-                for (JsonNode doc : ResourceYaml.readDocuments(f)) {
-                    addPolicy(snapshot, f, doc);
+                List<JsonNode> list = ResourceYaml.readDocuments(f);
+                for (int i = 0; i < list.size(); i++) {
+                    addPolicy(snapshot, f + (list.size() > 1 ? " (document " + (i + 1) + ")" : ""), list.get(i));
                 }
             }
         }
@@ -118,8 +119,8 @@ final class CheckCommand implements Callable<Integer> {
             for (Path f : yamlFiles(p)) {
                 List<JsonNode> list = ResourceYaml.readDocuments(f);
                 docs.put(f, list);
-                for (JsonNode doc : list) {
-                    addPolicy(snapshot, f, doc);
+                for (int i = 0; i < list.size(); i++) {
+                    addPolicy(snapshot, f + (list.size() > 1 ? " (document " + (i + 1) + ")" : ""), list.get(i));
                 }
             }
         }
@@ -196,11 +197,20 @@ final class CheckCommand implements Callable<Integer> {
         return code;
     }
 
-    private static void addPolicy(ManifestSnapshot snapshot, Path file, JsonNode doc) {
+    /** Policy input goes into the snapshot; TrustedModels and ModelSources are first read as the API server would. */
+    private static void addPolicy(ManifestSnapshot snapshot, String where, JsonNode doc) {
+        String kind = doc.path("kind").asText("");
+        if (Resources.API_VERSION.equals(doc.path("apiVersion").asText(""))) {
+            if (kind.equals("TrustedModel")) {
+                Resources.trustedModel(where, doc);
+            } else if (kind.equals("ModelSource")) {
+                Resources.modelSource(where, doc);
+            }
+        }
         try {
             snapshot.add(doc);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(file + ": " + e.getMessage(), e);
+            throw new BadInputException(where + ": " + e.getMessage(), e);
         }
     }
 

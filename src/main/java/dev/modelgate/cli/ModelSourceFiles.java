@@ -23,21 +23,8 @@ final class ModelSourceFiles {
             throw new BadInputException(file + ": holds " + docs.size() + " documents; give exactly one ModelSource");
         }
         JsonNode node = docs.get(0);
-        String kind = node.path("kind").asText("");
-        String apiVersion = node.path("apiVersion").asText("");
-        if (!"ModelSource".equals(kind) || !TrustedModelFiles.API_VERSION.equals(apiVersion)) {
-            throw new BadInputException(file + ": is a " + (kind.isEmpty() ? "resource without kind" : kind)
-                    + ", expected a ModelSource (" + TrustedModelFiles.API_VERSION + ")");
-        }
-        ModelSource source;
-        try {
-            source = STRICT.treeToValue(node, ModelSource.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new BadInputException(file + ": unknown field '" + e.getPropertyName()
-                    + "'; check its spelling against docs/resources.md");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(file + ": " + e.getOriginalMessage());
-        }
+        Resources.requireKind(file.toString(), node, "ModelSource");
+        ModelSource source = Resources.modelSource(file.toString(), node);
         if (source.getMetadata() == null || source.getMetadata().getName() == null) {
             throw new BadInputException(file + ": the ModelSource has no metadata.name");
         }

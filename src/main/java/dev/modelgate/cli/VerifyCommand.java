@@ -2,6 +2,8 @@ package dev.modelgate.cli;
 
 import dev.modelgate.api.v1alpha1.ModelFile;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
+import dev.modelgate.api.v1alpha1.SignatureSpec;
+import dev.modelgate.integrity.IgnoreRules;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.integrity.EngineOptions;
 import dev.modelgate.integrity.FileResult;
@@ -140,7 +142,16 @@ final class VerifyCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         ScanCheck scanCheck = new ScanCheck(scanPolicies(declared));
-        EngineOptions checked = engine.toOptions().withStrict(!lenient).withChecks(List.of(scanCheck));
+        // The file set approve and sign use (no .git*, no huggingface_hub metadata), and the models' own bundles,
+        // which docs/verifier.md exempts from the strict check as the verifier does.
+        List<String> globs = ModelFileSet.ignoreGlobs(engine.ignore);
+        for (TrustedModel tm : declared) {
+            String bundle = tm.getSpec().getSignature() == null ? SignatureSpec.DEFAULT_BUNDLE_PATH
+                    : tm.getSpec().getSignature().bundlePathOrDefault();
+            globs.add("/" + VerifyPolicy.escapeGlob(bundle));
+        }
+        EngineOptions checked = engine.toOptions().withIgnore(new IgnoreRules(globs)).withStrict(!lenient)
+                .withChecks(List.of(scanCheck));
         if (source != null) {
             return VerifyPolicy.run(spec.commandLine(), dir, declared, manifest, ModelSourceFiles.read(source),
                     checked, legacyV02, json);

@@ -10,7 +10,9 @@ import dev.modelgate.integrity.IgnoreRules;
 import dev.modelgate.integrity.IntegrityEngine;
 import dev.modelgate.integrity.IntegrityReport;
 import dev.modelgate.integrity.Manifest;
+import dev.modelgate.policy.ModelJudge;
 import dev.modelgate.policy.ModelManifests;
+import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.signing.OmsException;
 import dev.modelgate.signing.SignaturePolicy;
 import dev.modelgate.signing.SignatureVerification;
@@ -63,6 +65,31 @@ final class VerifyPolicy {
                     .withEngine(engine);
         } catch (OmsException e) {
             throw new BadInputException("ModelSource " + sourceName + ": " + e.getMessage());
+        }
+        // The operator's verdict first: a model the cluster would not call Ready (no spec.signature under a source
+        // that requires signing, a url outside the source, ...) fails here too, with the same sentence.
+        java.time.Instant now = java.time.Instant.now();
+        for (TrustedModel tm : declared) {
+            ModelVerdict verdict = ModelJudge.judge(tm, source, now);
+            if (!verdict.ready()) {
+                String message = ModelManifests.name(tm) + " would not be Ready in the cluster ("
+                        + verdict.reason() + "): " + verdict.message();
+                if (json) {
+                    Map<String, Object> sum = new LinkedHashMap<>();
+                    sum.put("event", "summary");
+                    sum.put("result", "failed");
+                    sum.put("exitCode", 1);
+                    sum.put("code", verdict.reason());
+                    sum.put("models", declared.stream().map(ModelManifests::name).toList());
+                    sum.put("reason", message);
+                    cl.getOut().println(Json.line(sum));
+                    cl.getOut().flush();
+                } else {
+                    cl.getErr().println("modelgate verify: " + message);
+                    cl.getErr().flush();
+                }
+                return 1;
+            }
         }
         List<String> bundles = new ArrayList<>();
         List<ModelSignature> signatures = new ArrayList<>();

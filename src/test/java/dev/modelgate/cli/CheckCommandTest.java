@@ -189,7 +189,7 @@ class CheckCommandTest {
 
         Path badModel = dir.resolve("policy.yaml");
         Files.writeString(badModel, "apiVersion: modelgate.dev/v1alpha1\nkind: TrustedModel\nmetadata: {name: m}\n"
-                + "spec: {source: s}\n");
+                + "spec: {source: s, files: [{path: a, size: 1, sha256: '" + "0".repeat(64) + "'}]}\n");
         CliRun r3 = CliRun.of("check", "--policy", badModel.toString(), FIXTURES + "workloads/mlx-job.yaml");
         assertEquals(2, r3.exitCode());
         assertEquals("modelgate check: " + badModel + ": TrustedModel m has no metadata.namespace; TrustedModels are "
