@@ -153,8 +153,8 @@ class SignaturePolicyCliTest {
         Files.writeString(src, Files.readString(src).replace("name: hub", "name: other"));
         CliRun r = verify(src);
         assertEquals(2, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("TrustedModel ml/comfy names source 'hub', but --source gives 'other'; verify models of one "
-                + "source at a time"), r::toString);
+        assertTrue(r.err().contains("TrustedModel ml/comfy names source 'hub', which no --source file defines (given: "
+                + "other); add that ModelSource's YAML with --source"), r::toString);
     }
 
     @Test
