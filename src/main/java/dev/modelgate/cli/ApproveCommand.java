@@ -50,9 +50,22 @@ final class ApproveCommand implements Callable<Integer> {
     /** Annotation holding the verdict counts of the scan at approval, e.g. {@code 3 files: 1 suspicious, 2 benign}. */
     static final String SCAN_SUMMARY = "modelgate.dev/scan-summary";
 
-    @Parameters(index = "0", paramLabel = "DIR|FILE",
-            description = "The model directory as reviewed, or one file (approved alone, at --path-prefix).")
+    @Parameters(index = "0", paramLabel = "DIR|FILE|hf://ORG/REPO@REVISION",
+            description = "The model directory as reviewed, one file (approved alone, at --path-prefix), or a Hugging "
+                    + "Face repository at a revision (branch, tag or commit; read through the Hub API at HF_ENDPOINT, "
+                    + "default https://huggingface.co, with HF_TOKEN; weights are not downloaded).")
+    String target;
+
     Path dir;
+
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "With hf://: approve only the repository files matching GLOB (repeatable), e.g. "
+                    + "'sd_xl_base_1.0.safetensors' or 'unet/*'.")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--ca-bundle", paramLabel = "PEM",
+            description = "With hf://: trust only these CA certificates for HF_ENDPOINT (a mirror with its own CA).")
+    Path caBundle;
 
     @Option(names = "--name", required = true, description = "TrustedModel name (DNS-1123, e.g. sdxl-base).")
     String name;
@@ -97,11 +110,23 @@ final class ApproveCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The environment (HF_ENDPOINT, HF_TOKEN); replaceable in tests. */
+    static java.util.function.Function<String, String> environment = System::getenv;
+
     /** The normalised --path-prefix ("" or ending in '/'). */
     String prefix = "";
 
     @Override
     public Integer call() throws IOException {
+        boolean hub = target.startsWith("hf://");
+        dir = hub ? null : Path.of(target);
+        if (!hub && (!include.isEmpty() || caBundle != null)) {
+            throw new BadInputException("--include and --ca-bundle go with an hf://ORG/REPO@REVISION source");
+        }
+        if (hub && urlPrefix != null) {
+            throw new BadInputException("--url-prefix does not go with hf://: the URLs are the Hub's, pinned to the "
+                    + "commit");
+        }
         checkName("--name", name);
         checkName("--source", source);
         if (namespace != null) {
@@ -120,6 +145,9 @@ final class ApproveCommand implements Callable<Integer> {
         }
         prefix = pathPrefix(pathPrefix);
         checkOutput();
+        if (hub) {
+            return approveHub();
+        }
         ScanCheck scan = new ScanCheck(allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE);
         Path root = dir;
         List<String> globs = ModelFileSet.ignoreGlobs(engine.ignore);
@@ -155,6 +183,56 @@ final class ApproveCommand implements Callable<Integer> {
         String yaml = "# Approved with `modelgate approve` from " + dir.getFileName() + " on "
                 + LocalDate.now(ZoneOffset.UTC) + "\n"
                 + ResourceYaml.write(trustedModel(entries(report), scanSummary(scans), allowFindings && serious, signed));
+        return emit(yaml);
+    }
+
+    /** {@code approve hf://ORG/REPO@REVISION}: sha256 and size of every file from the Hub, URLs pinned to the commit. */
+    private int approveHub() throws IOException {
+        java.util.regex.Matcher m = HubRepository.REF.matcher(target);
+        if (!m.matches()) {
+            throw new BadInputException("'" + target + "' is not hf://ORG/REPO@REVISION (e.g. "
+                    + "hf://stabilityai/stable-diffusion-xl-base-1.0@main)");
+        }
+        String endpoint = environment.apply("HF_ENDPOINT");
+        String ca = null;
+        if (caBundle != null) {
+            try {
+                ca = Files.readString(caBundle, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new BadInputException("--ca-bundle " + caBundle + ": cannot be read");
+            }
+        }
+        HubRepository repo = new HubRepository(endpoint == null || endpoint.isBlank() ? "https://huggingface.co"
+                : endpoint, m.group(1), environment.apply("HF_TOKEN"), ca);
+        String sha = repo.commit(m.group(2));
+        List<HubRepository.HubFile> found = repo.files(sha, HubRepository.filter(include, engine.ignore));
+        boolean signed = found.stream().anyMatch(f -> f.path().equals(SignatureSpec.DEFAULT_BUNDLE_PATH));
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (HubRepository.HubFile f : found) {
+            if (f.path().equals(SignatureSpec.DEFAULT_BUNDLE_PATH)) {
+                continue; // the bundle: spec.signature, not a file of the model
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", prefix + f.path());
+            e.put("sha256", f.sha256());
+            e.put("size", f.size());
+            e.put("url", repo.resolveUrl(sha, f.path()));
+            files.add(e);
+        }
+        if (files.isEmpty()) {
+            throw new BadInputException(repo.repo() + "@" + sha + ": no file to approve"
+                    + (include.isEmpty() ? "" : " matches --include " + String.join(", ", include)));
+        }
+        if (files.size() > TrustedModelSpec.MAX_FILES) {
+            throw new BadInputException(repo.repo() + "@" + sha + " holds " + files.size() + " files, more than the "
+                    + TrustedModelSpec.MAX_FILES + " one TrustedModel may declare; choose files with --include");
+        }
+        files.sort(java.util.Comparator.comparing(f -> (String) f.get("path"), dev.modelgate.integrity.Manifest.PATH_ORDER));
+        String summary = "not scanned at approval: " + files.size() + (files.size() == 1 ? " file" : " files")
+                + " from the Hub; the verifier scans them";
+        String yaml = "# Approved with `modelgate approve` from " + repo.endpoint() + "/" + repo.repo() + " at commit "
+                + sha + " (" + m.group(2) + ") on " + LocalDate.now(ZoneOffset.UTC) + "\n"
+                + ResourceYaml.write(trustedModel(files, summary, false, signed));
         return emit(yaml);
     }
 
