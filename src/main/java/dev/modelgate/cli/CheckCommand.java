@@ -430,9 +430,6 @@ final class CheckCommand implements Callable<Integer> {
             out.println(verdict + " " + d.subject());
             d.warnings().forEach(w -> out.println("      " + w));
         }
-        if (d.allowed() && d.warnings().isEmpty() && d.violations().isEmpty() && !l.hints().isEmpty()) {
-            // printed above as the bare subject; the hints follow
-        }
         l.hints().forEach(h -> out.println("      " + h));
     }
 

@@ -42,7 +42,7 @@ final class Resources {
         List<String> schema = schemaProblems("TrustedModel", node);
         TrustedModel tm = typed(where, node, TrustedModel.class, schema);
         List<String> problems = new ArrayList<>();
-        if (tm != null && tm.getSpec() != null) {
+        if (tm.getSpec() != null) {
             // The policy code's sentences are clearer than the schema's patterns, and name the same rules.
             problems.addAll(ModelManifests.problems(tm).stream().map(p -> stripName(tm, p)).toList());
             if (tm.getSpec().getReview() != null) {
@@ -122,7 +122,7 @@ final class Resources {
         return unknown;
     }
 
-    /** The typed object, or null when it cannot be read and the schema named why; otherwise refused. */
+    /** The typed object; when it cannot be read, refused with the schema's reasons (or Jackson's, as a sentence). */
     private static <T> T typed(String where, JsonNode node, Class<T> type, List<String> problems) {
         try {
             return STRICT.treeToValue(node, type);
