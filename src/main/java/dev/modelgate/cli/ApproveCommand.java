@@ -1,6 +1,8 @@
 package dev.modelgate.cli;
 
 import dev.modelgate.api.v1alpha1.ScanPolicy;
+import dev.modelgate.api.v1alpha1.SignatureSpec;
+import dev.modelgate.integrity.IgnoreRules;
 import dev.modelgate.api.v1alpha1.TrustedModelSpec;
 import dev.modelgate.integrity.Finding;
 import dev.modelgate.integrity.FindingKind;
@@ -14,6 +16,7 @@ import dev.modelgate.scan.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -48,9 +51,23 @@ final class ApproveCommand implements Callable<Integer> {
     /** Annotation holding the verdict counts of the scan at approval, e.g. {@code 3 files: 1 suspicious, 2 benign}. */
     static final String SCAN_SUMMARY = "modelgate.dev/scan-summary";
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The model directory, as reviewed; or an artifact "
-            + "oci://REGISTRY/REPO@sha256:... (a tag is resolved once and the digest written).")
+    @Parameters(index = "0", paramLabel = "DIR|FILE|hf://ORG/REPO@REVISION|oci://REF",
+            description = "The model directory as reviewed, one file (approved alone, at --path-prefix), a Hugging "
+                    + "Face repository at a revision (branch, tag or commit; read through the Hub API at HF_ENDPOINT, "
+                    + "default https://huggingface.co, with HF_TOKEN; weights are not downloaded), or an artifact "
+                    + "oci://REGISTRY/REPO@sha256:... (a tag is resolved once and the digest written).")
+    String target;
+
     Path dir;
+
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "With hf://: approve only the repository files matching GLOB (repeatable), e.g. "
+                    + "'sd_xl_base_1.0.safetensors' or 'unet/*'.")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--ca-bundle", paramLabel = "PEM",
+            description = "With hf://: trust only these CA certificates for HF_ENDPOINT (a mirror with its own CA).")
+    Path caBundle;
 
     @Option(names = "--name", required = true, description = "TrustedModel name (DNS-1123, e.g. sdxl-base).")
     String name;
@@ -62,14 +79,23 @@ final class ApproveCommand implements Callable<Integer> {
     String namespace;
 
     @Option(names = "--url-prefix", paramLabel = "URL",
-            description = "https:// prefix the files can be downloaded from; each file's url is URL/<path>.")
+            description = "https:// prefix the files can be downloaded from; each file's url is URL/<path below DIR> "
+                    + "(--path-prefix is not part of it: it says where the file lies on the volume, not on the hub).")
     String urlPrefix;
+
+    @Option(names = "--path-prefix", paramLabel = "FOLDER",
+            description = "Folder on the model volume the files go to, e.g. loras/ or checkpoints/ (ComfyUI's layout); "
+                    + "each path is FOLDER/<path below DIR>.")
+    String pathPrefix;
+
+    @Option(names = "--force", description = "With -o: overwrite FILE if it exists.")
+    boolean force;
 
     @Option(names = "--review-interval", paramLabel = "INTERVAL",
             description = "Record a review: interval such as 90d (lastReviewed is today, UTC).")
     String reviewInterval;
 
-    @Option(names = "--reviewer", description = "Who reviewed the model (with --review-interval).")
+    @Option(names = "--reviewer", description = "Who reviewed the model (needs --review-interval).")
     String reviewer;
 
     @Option(names = "--allow-findings",
@@ -99,8 +125,23 @@ final class ApproveCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The environment (HF_ENDPOINT, HF_TOKEN); replaceable in tests. */
+    static java.util.function.Function<String, String> environment = System::getenv;
+
+    /** The normalised --path-prefix ("" or ending in '/'). */
+    String prefix = "";
+
     @Override
     public Integer call() throws IOException {
+        boolean hub = target.startsWith("hf://");
+        dir = hub ? null : Path.of(target);
+        if (!hub && (!include.isEmpty() || caBundle != null)) {
+            throw new BadInputException("--include and --ca-bundle go with an hf://ORG/REPO@REVISION source");
+        }
+        if (hub && urlPrefix != null) {
+            throw new BadInputException("--url-prefix does not go with hf://: the URLs are the Hub's, pinned to the "
+                    + "commit");
+        }
         checkName("--name", name);
         checkName("--source", source);
         if (namespace != null) {
@@ -113,11 +154,20 @@ final class ApproveCommand implements Callable<Integer> {
         if (reviewInterval != null && !REVIEW_INTERVAL.matcher(reviewInterval).matches()) {
             throw new BadInputException("--review-interval '" + reviewInterval + "' is not a number followed by h, d or w");
         }
+        if (reviewer != null && reviewInterval == null) {
+            throw new BadInputException("--reviewer '" + reviewer + "' needs --review-interval (e.g. 90d): a review "
+                    + "is recorded with its date and the interval until the next one");
+        }
         for (String g : allowGlobals) {
             if (!g.matches(dev.modelgate.api.v1alpha1.ApiPatterns.PICKLE_GLOBAL)) {
                 throw new BadInputException("--allow-global '" + g + "' is not an exact module.name global "
                         + "(dotted identifiers, no wildcard), e.g. my_lib.models.Net");
             }
+        }
+        prefix = pathPrefix(pathPrefix);
+        checkOutput();
+        if (hub) {
+            return approveHub();
         }
         if (OciOptions.isOci(dir)) {
             return OciApprove.run(this, oci);
@@ -130,7 +180,15 @@ final class ApproveCommand implements Callable<Integer> {
                     + (allowGlobals.isEmpty() ? "" : ": allowGlobals " + String.join(", ", allowGlobals))
                     + (allowCode.isEmpty() ? "" : "; allowCode " + String.join(", ", allowCode)));
         }
-        IntegrityReport report = new IntegrityEngine(engine.toOptions().withChecks(List.of(scan))).describe(dir);
+        Path root = dir;
+        List<String> globs = ModelFileSet.ignoreGlobs(engine.ignore);
+        if (Files.isRegularFile(dir)) {
+            // One file: hash and scan it alone, with the engine (one read pass), as the only file of its folder.
+            root = dir.toAbsolutePath().getParent();
+            globs = onlyFile(root, dir.getFileName().toString());
+        }
+        IntegrityReport report = new IntegrityEngine(engine.toOptions().withIgnore(new IgnoreRules(globs))
+                .withChecks(List.of(scan))).describe(root);
         for (Finding w : report.warnings()) {
             spec.commandLine().getErr().println("modelgate approve: WARN " + w.message());
         }
@@ -151,11 +209,79 @@ final class ApproveCommand implements Callable<Integer> {
                     + TrustedModelSpec.MAX_FILES + " one TrustedModel may declare; approve its sub-folders as separate "
                     + "models (a pod may name several) or leave files out with --ignore");
         }
+        boolean signed = Files.isDirectory(dir)
+                && Files.isRegularFile(dir.resolve(SignatureSpec.DEFAULT_BUNDLE_PATH), LinkOption.NOFOLLOW_LINKS);
         String yaml = "# Approved with `modelgate approve` from " + dir.getFileName() + " on "
-                + LocalDate.now(ZoneOffset.UTC) + "; manifest " + report.manifest().digest() + "\n"
-                + ResourceYaml.write(trustedModel(report, scanSummary(scans), allowFindings && serious));
+                + LocalDate.now(ZoneOffset.UTC) + "\n"
+                + ResourceYaml.write(trustedModel(entries(report), scanSummary(scans), allowFindings && serious, signed));
+        return emit(yaml);
+    }
+
+    /** {@code approve hf://ORG/REPO@REVISION}: sha256 and size of every file from the Hub, URLs pinned to the commit. */
+    private int approveHub() throws IOException {
+        java.util.regex.Matcher m = HubRepository.REF.matcher(target);
+        if (!m.matches()) {
+            throw new BadInputException("'" + target + "' is not hf://ORG/REPO@REVISION (e.g. "
+                    + "hf://stabilityai/stable-diffusion-xl-base-1.0@main)");
+        }
+        String endpoint = environment.apply("HF_ENDPOINT");
+        String ca = null;
+        if (caBundle != null) {
+            try {
+                ca = Files.readString(caBundle, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new BadInputException("--ca-bundle " + caBundle + ": cannot be read");
+            }
+        }
+        HubRepository repo = new HubRepository(endpoint == null || endpoint.isBlank() ? "https://huggingface.co"
+                : endpoint, m.group(1), environment.apply("HF_TOKEN"), ca);
+        String sha = repo.commit(m.group(2));
+        List<HubRepository.HubFile> found = repo.files(sha, HubRepository.filter(include, engine.ignore));
+        boolean signed = found.stream().anyMatch(f -> f.path().equals(SignatureSpec.DEFAULT_BUNDLE_PATH));
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (HubRepository.HubFile f : found) {
+            if (f.path().equals(SignatureSpec.DEFAULT_BUNDLE_PATH)) {
+                continue; // the bundle: spec.signature, not a file of the model
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", prefix + f.path());
+            e.put("sha256", f.sha256());
+            e.put("size", f.size());
+            e.put("url", repo.resolveUrl(sha, f.path()));
+            files.add(e);
+        }
+        if (files.isEmpty()) {
+            throw new BadInputException(repo.repo() + "@" + sha + ": no file to approve"
+                    + (include.isEmpty() ? "" : " matches --include " + String.join(", ", include)));
+        }
+        if (files.size() > TrustedModelSpec.MAX_FILES) {
+            throw new BadInputException(repo.repo() + "@" + sha + " holds " + files.size() + " files, more than the "
+                    + TrustedModelSpec.MAX_FILES + " one TrustedModel may declare; choose files with --include");
+        }
+        files.sort(java.util.Comparator.comparing(f -> (String) f.get("path"), dev.modelgate.integrity.Manifest.PATH_ORDER));
+        String summary = "not scanned at approval: " + files.size() + (files.size() == 1 ? " file" : " files")
+                + " from the Hub; the verifier scans them";
+        String yaml = "# Approved with `modelgate approve` from " + repo.endpoint() + "/" + repo.repo() + " at commit "
+                + sha + " (" + m.group(2) + ") on " + LocalDate.now(ZoneOffset.UTC) + "\n"
+                + ResourceYaml.write(trustedModel(files, summary, false, signed));
+        return emit(yaml);
+    }
+
+    /** Writes the YAML to -o (never over an existing file without --force) or stdout. */
+    int emit(String yaml) throws IOException {
         if (output != null) {
-            Files.writeString(output, yaml, StandardCharsets.UTF_8);
+            try {
+                Files.writeString(output, yaml, StandardCharsets.UTF_8);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new BadInputException("-o " + output + ": cannot be written (permission denied); choose a "
+                        + "writable path");
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new BadInputException("-o " + output + ": cannot be written (its folder does not exist); "
+                        + "create the folder first");
+            } catch (java.nio.file.FileSystemException e) {
+                throw new BadInputException("-o " + output + ": cannot be written ("
+                        + (e.getReason() == null ? "file system error" : e.getReason()) + ")");
+            }
         } else {
             spec.commandLine().getOut().print(yaml);
             spec.commandLine().getOut().flush();
@@ -177,17 +303,52 @@ final class ApproveCommand implements Callable<Integer> {
         return reports.size() + (reports.size() == 1 ? " file: " : " files: ") + String.join(", ", parts);
     }
 
-    Map<String, Object> trustedModel(IntegrityReport report, String scanSummary, boolean findingsAllowed) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", name);
-        if (namespace != null) {
-            metadata.put("namespace", namespace);
+    /** Fails early, before any hashing, when -o names an existing file and --force is not given. */
+    void checkOutput() {
+        if (output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !force) {
+            throw new BadInputException("-o " + output + ": the file exists; give --force to overwrite it or "
+                    + "choose another name");
         }
-        metadata.put("annotations", Map.of(SCAN_SUMMARY, scanSummary));
+        if (output != null && Files.isDirectory(output)) {
+            throw new BadInputException("-o " + output + ": is a folder; give a file name");
+        }
+    }
+
+    /** Ignore globs that leave only {@code name} of {@code folder}: every other entry, anchored at the root. */
+    private static List<String> onlyFile(Path folder, String name) throws IOException {
+        List<String> globs = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(folder)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (!n.equals(name)) {
+                    globs.add("/" + VerifyPolicy.escapeGlob(n));
+                    globs.add("/" + VerifyPolicy.escapeGlob(n) + "/**");
+                }
+            }
+        }
+        return globs;
+    }
+
+    /** {@code loras/} from {@code loras}, {@code loras/} or {@code ./loras/}; "" when not given. */
+    static String pathPrefix(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        String v = value.startsWith("./") ? value.substring(2) : value;
+        v = v.endsWith("/") ? v : v + "/";
+        java.util.Optional<String> problem = dev.modelgate.integrity.ModelPath.problem(v.substring(0, v.length() - 1));
+        if (problem.isPresent()) {
+            throw new BadInputException("--path-prefix '" + value + "': " + problem.get());
+        }
+        return v;
+    }
+
+    /** The approved files with their volume paths (prefix + path below DIR) and, with --url-prefix, their URLs. */
+    List<Map<String, Object>> entries(IntegrityReport report) {
         List<Map<String, Object>> files = new ArrayList<>();
         for (ManifestEntry e : report.manifest().entries()) {
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("path", e.path());
+            f.put("path", prefix + e.path());
             f.put("sha256", e.sha256());
             f.put("size", e.size());
             if (urlPrefix != null) {
@@ -195,9 +356,26 @@ final class ApproveCommand implements Callable<Integer> {
             }
             files.add(f);
         }
+        return files;
+    }
+
+    Map<String, Object> trustedModel(List<Map<String, Object>> files, String scanSummary, boolean findingsAllowed,
+            boolean signed) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        if (namespace != null) {
+            metadata.put("namespace", namespace);
+        }
+        if (scanSummary != null) {
+            metadata.put("annotations", Map.of(SCAN_SUMMARY, scanSummary));
+        }
         Map<String, Object> specMap = new LinkedHashMap<>();
         specMap.put("source", source);
         specMap.put("files", files);
+        if (signed) {
+            // The folder carries an OMS bundle (modelgate sign, model_signing): the verifier checks it.
+            specMap.put("signature", Map.of("bundlePath", prefix + SignatureSpec.DEFAULT_BUNDLE_PATH));
+        }
         Map<String, Object> scanMap = new LinkedHashMap<>();
         if (findingsAllowed) {
             scanMap.put("policy", "warn"); // approved knowingly: the verifier reports, not refuses

@@ -70,6 +70,13 @@ public final class ModelGateCli implements Runnable {
         cl.setParameterExceptionHandler(new CliErrors());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // The completion script generator is a hidden helper: `modelgate generate-completion > ~/.modelgate.bash`.
+        // Every command answers --version with the CLI's version (picocli asks each command for its own provider).
+        VersionProvider version = new VersionProvider();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(version);
+            }
+        }
         CommandLine gen = cl.getSubcommands().get("generate-completion");
         gen.getCommandSpec().usageMessage().hidden(true);
         return cl;

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.modelgate.api.v1alpha1.ModelSource;
+import dev.modelgate.api.v1alpha1.TrustedModel;
+import dev.modelgate.policy.ModelManifests;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Loads the one {@code ModelSource} YAML that {@code verify --source} applies; anything off is bad input. */
+/** Loads the {@code ModelSource} YAML that {@code verify --source} applies; anything off is bad input. */
 final class ModelSourceFiles {
 
     private static final ObjectMapper STRICT = ResourceYaml.MAPPER.copy()
@@ -17,32 +21,38 @@ final class ModelSourceFiles {
     private ModelSourceFiles() {
     }
 
-    static ModelSource read(Path file) {
-        List<JsonNode> docs = ResourceYaml.readDocuments(file);
-        if (docs.size() != 1) {
-            throw new BadInputException(file + ": holds " + docs.size() + " documents; give exactly one ModelSource");
+    /** Every ModelSource in {@code files} (several documents per file allowed), by name; each model's must be there. */
+    static Map<String, ModelSource> read(List<Path> files, List<TrustedModel> models) {
+        Map<String, ModelSource> byName = new LinkedHashMap<>();
+        for (Path file : files) {
+            List<JsonNode> docs = ResourceYaml.readDocuments(file);
+            for (int i = 0; i < docs.size(); i++) {
+                String where = file + (docs.size() > 1 ? " (document " + (i + 1) + ")" : "");
+                ModelSource source = read(where, docs.get(i));
+                if (byName.put(source.getMetadata().getName(), source) != null) {
+                    throw new BadInputException(where + ": ModelSource " + source.getMetadata().getName()
+                            + " is given twice; give each source once");
+                }
+            }
         }
-        JsonNode node = docs.get(0);
-        String kind = node.path("kind").asText("");
-        String apiVersion = node.path("apiVersion").asText("");
-        if (!"ModelSource".equals(kind) || !TrustedModelFiles.API_VERSION.equals(apiVersion)) {
-            throw new BadInputException(file + ": is a " + (kind.isEmpty() ? "resource without kind" : kind)
-                    + ", expected a ModelSource (" + TrustedModelFiles.API_VERSION + ")");
+        for (TrustedModel tm : models) {
+            if (!byName.containsKey(tm.getSpec().getSource())) {
+                throw new BadInputException(ModelManifests.name(tm) + " names source '" + tm.getSpec().getSource()
+                        + "', which no --source file defines (given: " + String.join(", ", byName.keySet())
+                        + "); add that ModelSource's YAML with --source");
+            }
         }
-        ModelSource source;
-        try {
-            source = STRICT.treeToValue(node, ModelSource.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new BadInputException(file + ": unknown field '" + e.getPropertyName()
-                    + "'; check its spelling against docs/resources.md");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(file + ": " + e.getOriginalMessage());
-        }
+        return byName;
+    }
+
+    static ModelSource read(String where, JsonNode node) {
+        Resources.requireKind(where, node, "ModelSource");
+        ModelSource source = Resources.modelSource(where, node);
         if (source.getMetadata() == null || source.getMetadata().getName() == null) {
-            throw new BadInputException(file + ": the ModelSource has no metadata.name");
+            throw new BadInputException(where + ": the ModelSource has no metadata.name");
         }
         if (source.getSpec() == null) {
-            throw new BadInputException(file + ": the ModelSource has no spec");
+            throw new BadInputException(where + ": the ModelSource has no spec");
         }
         return source;
     }

@@ -46,13 +46,24 @@ final class OciVerify {
             throw new BadInputException("--key, --cert-root and --issuer check a folder's bundle; for an oci:// "
                     + "artifact give the ModelSource with --source, whose signing policy the artifact's bundle must meet");
         }
-        ModelSource source = cmd.source == null ? null : ModelSourceFiles.read(cmd.source);
         OciReference ref = OciOptions.reference(cmd.dir);
         if (ref.digest() == null || ref.tag() != null) {
             throw new BadInputException(ref + ": verify needs the artifact pinned by digest alone "
                     + "(oci://registry/repository@sha256:...), as the TrustedModel holds it; a tag moves");
         }
         List<TrustedModel> declared = TrustedModelFiles.read(cmd.models);
+        // --source may be given several times; the models' own source is the one whose signing policy applies.
+        ModelSource source = null;
+        if (!cmd.sources.isEmpty()) {
+            java.util.Map<String, ModelSource> byName = ModelSourceFiles.read(cmd.sources, declared);
+            java.util.Set<String> named = new java.util.TreeSet<>();
+            declared.forEach(tm -> named.add(tm.getSpec().getSource()));
+            if (named.size() != 1 || !byName.containsKey(named.iterator().next())) {
+                throw new BadInputException("verify oci://... checks the artifact's bundle against one ModelSource: "
+                        + "the models name " + named + " and --source gives " + byName.keySet());
+            }
+            source = byName.get(named.iterator().next());
+        }
         List<String> names = declared.stream().map(ModelManifests::name).toList();
         PrintWriter out = cmd.spec.commandLine().getOut();
         PrintWriter err = cmd.spec.commandLine().getErr();

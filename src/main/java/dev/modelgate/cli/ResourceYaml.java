@@ -36,19 +36,36 @@ final class ResourceYaml {
         }
     }
 
+    /** Every non-empty document of a stream (standard input), named {@code name} in errors. */
+    static List<JsonNode> readDocuments(String name, java.io.InputStream in) {
+        try {
+            return readDocuments(name, new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(name + ": no such file");
+        }
+    }
+
     /** Every non-empty document of {@code file}; a syntax error names the file, line and column. */
     static List<JsonNode> readDocuments(Path file) {
+        try {
+            return readDocuments(file.toString(), Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<JsonNode> readDocuments(String file, Reader reader) throws NoSuchFileException {
         List<JsonNode> docs = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (Reader r = reader;
                 MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(r)) {
             while (it.hasNextValue()) {
                 JsonNode n = it.nextValue();
-                if (n != null && !n.isNull() && !n.isMissingNode()) {
+                if (n != null && !n.isNull() && !n.isMissingNode() && !(n.isTextual() && n.asText().isEmpty())) {
                     docs.add(n);
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
         } catch (JsonProcessingException e) {
             throw new BadInputException(file + ": " + where(e.getLocation()) + "not valid YAML: " + e.getOriginalMessage());
         } catch (RuntimeException e) {

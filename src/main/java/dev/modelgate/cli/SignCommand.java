@@ -60,7 +60,8 @@ final class SignCommand implements Callable<Integer> {
 
     @Option(names = "--ignore-paths", paramLabel = "PATH", split = ",",
             description = "Paths to leave out, relative to DIR (exact paths; a directory leaves out its subtree). "
-                    + "Recorded in the bundle. .git, .gitignore, .gitattributes, .github and the bundle are always left out.")
+                    + "Recorded in the bundle. .git, .gitignore, .gitattributes, .github, the bundle and huggingface_hub's "
+                    + ".cache/huggingface are always left out, as approve does.")
     List<String> ignorePaths = new ArrayList<>();
 
     @Option(names = "--shards", description = "Shard serialization: hash every file in ranges of --shard-size bytes.")
@@ -103,8 +104,9 @@ final class SignCommand implements Callable<Integer> {
         }
         OmsSigner.Options options;
         try {
-            options = new OmsSigner.Options(shards, shards ? shardSize : 0, VerifySignature.relativePaths(dir,
-                    ignorePaths), allowSymlinks, engine);
+            // The file set approve pins: huggingface_hub's .cache/huggingface/ is left out (and recorded) too.
+            options = new OmsSigner.Options(shards, shards ? shardSize : 0, ModelFileSet.signIgnorePaths(dir,
+                    VerifySignature.relativePaths(dir, ignorePaths)), allowSymlinks, engine);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--ignore-paths: " + e.getMessage());
         }

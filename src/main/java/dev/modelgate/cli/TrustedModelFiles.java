@@ -35,53 +35,7 @@ final class TrustedModelFiles {
 
     private static TrustedModel toModel(Path file, String doc, JsonNode node) {
         String where = file + doc;
-        if (!node.isObject()) {
-            throw new BadInputException(where + ": is not a Kubernetes resource (expected a mapping)");
-        }
-        String kind = node.path("kind").asText("");
-        String apiVersion = node.path("apiVersion").asText("");
-        if (!"TrustedModel".equals(kind) || !API_VERSION.equals(apiVersion)) {
-            throw new BadInputException(where + ": is a " + (kind.isEmpty() ? "resource without kind" : kind)
-                    + (apiVersion.isEmpty() ? "" : " (" + apiVersion + ")") + ", expected a TrustedModel ("
-                    + API_VERSION + ")");
-        }
-        TrustedModel tm;
-        try {
-            tm = STRICT.treeToValue(node, TrustedModel.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new BadInputException(where + ": unknown field '" + e.getPropertyName() + "' at "
-                    + fieldPath(e) + "; check its spelling against docs/resources.md");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(where + ": " + fieldPath(e) + ": " + e.getOriginalMessage());
-        }
-        // Numbers default to 0 when absent; a missing size must be refused, not read as "empty file".
-        JsonNode files = node.path("spec").path("files");
-        for (int i = 0; i < files.size(); i++) {
-            for (String required : new String[] {"path", "sha256", "size"}) {
-                if (files.get(i).path(required).isMissingNode() || files.get(i).path(required).isNull()) {
-                    throw new BadInputException(where + ": spec.files[" + i + "]." + required + " is missing");
-                }
-            }
-        }
-        List<String> problems = ModelManifests.problems(tm);
-        if (!problems.isEmpty()) {
-            throw new BadInputException(where + ": " + String.join("; ", problems));
-        }
-        return tm;
-    }
-
-    private static String fieldPath(com.fasterxml.jackson.core.JsonProcessingException e) {
-        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m) || m.getPath().isEmpty()) {
-            return "(document)";
-        }
-        StringBuilder b = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
-            if (r.getFieldName() != null) {
-                b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.toString();
+        Resources.requireKind(where, node, "TrustedModel");
+        return Resources.trustedModel(where, node);
     }
 }

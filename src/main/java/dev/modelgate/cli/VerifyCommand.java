@@ -2,6 +2,8 @@ package dev.modelgate.cli;
 
 import dev.modelgate.api.v1alpha1.ModelFile;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
+import dev.modelgate.api.v1alpha1.SignatureSpec;
+import dev.modelgate.integrity.IgnoreRules;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.integrity.EngineOptions;
 import dev.modelgate.integrity.FileResult;
@@ -68,8 +70,10 @@ final class VerifyCommand implements Callable<Integer> {
     Path trustedRoot;
 
     @Option(names = "--source", paramLabel = "FILE",
-            description = "With --model: a ModelSource YAML whose spec.signing policy the models' signatures must meet.")
-    Path source;
+            description = "With --model: ModelSource YAML (repeatable; a file may hold several documents): each model "
+                    + "is judged as the operator would under the source it names, and its signature must meet that "
+                    + "source's spec.signing policy.")
+    List<Path> sources = new ArrayList<>();
 
     @Option(names = "--legacy-v0.2",
             description = "Accept model_signing v0.2 bundles (their malformed signing encoding); refused otherwise.")
@@ -111,7 +115,7 @@ final class VerifyCommand implements Callable<Integer> {
         VerifySignature.Trust trust = new VerifySignature.Trust(keys, certRoots, identities, issuer, trustedRoot,
                 legacyV02);
         if (trust.any()) {
-            if (!models.isEmpty() || lenient || source != null) {
+            if (!models.isEmpty() || lenient || !sources.isEmpty()) {
                 throw new BadInputException("--key, --cert-root and --issuer check a signature: they do not combine "
                         + "with --model, --source or --no-strict");
             }
@@ -127,7 +131,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (signature != null || !ignorePaths.isEmpty()) {
             throw new BadInputException("--signature and --ignore-paths go with --key");
         }
-        if (source == null && legacyV02) {
+        if (sources.isEmpty() && legacyV02) {
             throw new BadInputException("--legacy-v0.2 goes with a signature check (--key, --cert-root, --issuer or "
                     + "--source)");
         }
@@ -149,14 +153,23 @@ final class VerifyCommand implements Callable<Integer> {
         }
         ScanCheck scanCheck = new ScanCheck(scanPolicies(declared), scanExceptions(declared));
         printExceptions(declared);
-        EngineOptions checked = engine.toOptions().withStrict(!lenient).withChecks(List.of(scanCheck));
-        if (source != null) {
-            return VerifyPolicy.run(spec.commandLine(), dir, declared, manifest, ModelSourceFiles.read(source),
-                    checked, legacyV02, json);
+        // The file set approve and sign use (no .git*, no huggingface_hub metadata), and the models' own bundles,
+        // which docs/verifier.md exempts from the strict check as the verifier does.
+        List<String> globs = ModelFileSet.ignoreGlobs(engine.ignore);
+        for (TrustedModel tm : declared) {
+            String bundle = tm.getSpec().getSignature() == null ? SignatureSpec.DEFAULT_BUNDLE_PATH
+                    : tm.getSpec().getSignature().bundlePathOrDefault();
+            globs.add("/" + VerifyPolicy.escapeGlob(bundle));
+        }
+        EngineOptions checked = engine.toOptions().withIgnore(new IgnoreRules(globs)).withStrict(!lenient)
+                .withChecks(List.of(scanCheck));
+        if (!sources.isEmpty()) {
+            return VerifyPolicy.run(spec.commandLine(), dir, declared, manifest, ModelSourceFiles.read(sources, declared),
+                    checked, scanCheck, legacyV02, json);
         }
         IntegrityReport report = new IntegrityEngine(checked).verify(dir, manifest);
         if (json) {
-            printJson(report, manifest, names);
+            printJson(report, manifest, names, scanCheck);
         } else {
             printText(report, manifest, names);
         }
@@ -220,11 +233,11 @@ final class VerifyCommand implements Callable<Integer> {
         return Outcome.VERIFICATION_FAILED.exitCode();
     }
 
-    private void printJson(IntegrityReport report, Manifest manifest, List<String> names) {
+    private void printJson(IntegrityReport report, Manifest manifest, List<String> names, ScanCheck scans) {
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
         for (FileResult f : report.files()) {
-            out.println(Json.fileLine(f));
+            out.println(Json.fileLine(f, scans));
             failed += f.ok() ? 0 : 1;
         }
         List<Map<String, Object>> warnings = new ArrayList<>();

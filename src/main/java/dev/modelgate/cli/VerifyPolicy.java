@@ -10,7 +10,10 @@ import dev.modelgate.integrity.IgnoreRules;
 import dev.modelgate.integrity.IntegrityEngine;
 import dev.modelgate.integrity.IntegrityReport;
 import dev.modelgate.integrity.Manifest;
+import dev.modelgate.integrity.ScanCheck;
+import dev.modelgate.policy.ModelJudge;
 import dev.modelgate.policy.ModelManifests;
+import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.signing.OmsException;
 import dev.modelgate.signing.SignaturePolicy;
 import dev.modelgate.signing.SignatureVerification;
@@ -48,25 +51,48 @@ final class VerifyPolicy {
         }
     }
 
-    static int run(CommandLine cl, Path dir, List<TrustedModel> declared, Manifest manifest, ModelSource source,
-            EngineOptions engine, boolean legacyV02, boolean json) {
-        String sourceName = source.getMetadata().getName();
-        for (TrustedModel tm : declared) {
-            if (!sourceName.equals(tm.getSpec().getSource())) {
-                throw new BadInputException(ModelManifests.name(tm) + " names source '" + tm.getSpec().getSource()
-                        + "', but --source gives '" + sourceName + "'; verify models of one source at a time");
+    static int run(CommandLine cl, Path dir, List<TrustedModel> declared, Manifest manifest,
+            Map<String, ModelSource> sources, EngineOptions engine, ScanCheck scans, boolean legacyV02, boolean json) {
+        Map<String, SignaturePolicy> policies = new LinkedHashMap<>();
+        for (ModelSource source : sources.values()) {
+            String sourceName = source.getMetadata().getName();
+            try {
+                policies.put(sourceName, SignaturePolicy.fromSource(source.getSpec(), Clock.systemUTC())
+                        .withLegacyV02(legacyV02).withEngine(engine));
+            } catch (OmsException e) {
+                throw new BadInputException("ModelSource " + sourceName + ": " + e.getMessage());
             }
         }
-        SignaturePolicy policy;
-        try {
-            policy = SignaturePolicy.fromSource(source.getSpec(), Clock.systemUTC()).withLegacyV02(legacyV02)
-                    .withEngine(engine);
-        } catch (OmsException e) {
-            throw new BadInputException("ModelSource " + sourceName + ": " + e.getMessage());
+        // The operator's verdict first: a model the cluster would not call Ready (no spec.signature under a source
+        // that requires signing, a url outside the source, ...) fails here too, with the same sentence.
+        java.time.Instant now = java.time.Instant.now();
+        for (TrustedModel tm : declared) {
+            ModelVerdict verdict = ModelJudge.judge(tm, sources.get(tm.getSpec().getSource()), now);
+            if (!verdict.ready()) {
+                String message = ModelManifests.name(tm) + " would not be Ready in the cluster ("
+                        + verdict.reason() + "): " + verdict.message();
+                if (json) {
+                    Map<String, Object> sum = new LinkedHashMap<>();
+                    sum.put("event", "summary");
+                    sum.put("result", "failed");
+                    sum.put("exitCode", 1);
+                    sum.put("code", verdict.reason());
+                    sum.put("models", declared.stream().map(ModelManifests::name).toList());
+                    sum.put("reason", message);
+                    cl.getOut().println(Json.line(sum));
+                    cl.getOut().flush();
+                } else {
+                    cl.getErr().println("modelgate verify: " + message);
+                    cl.getErr().flush();
+                }
+                return 1;
+            }
         }
         List<String> bundles = new ArrayList<>();
         List<ModelSignature> signatures = new ArrayList<>();
         for (TrustedModel tm : declared) {
+            String sourceName = tm.getSpec().getSource();
+            SignaturePolicy policy = policies.get(sourceName);
             SignatureSpec sig = tm.getSpec().getSignature();
             String bundlePath = sig == null ? SignatureSpec.DEFAULT_BUNDLE_PATH : sig.bundlePathOrDefault();
             boolean present = Files.exists(dir.resolve(bundlePath), LinkOption.NOFOLLOW_LINKS);
@@ -99,7 +125,7 @@ final class VerifyPolicy {
         }
         List<String> names = declared.stream().map(ModelManifests::name).toList();
         if (json) {
-            printJson(cl, report, manifest, names, signatures, exit);
+            printJson(cl, report, manifest, names, signatures, exit, scans);
         } else {
             printText(cl, dir, report, manifest, names, signatures, exit);
         }
@@ -118,11 +144,11 @@ final class VerifyPolicy {
     }
 
     private static void printJson(CommandLine cl, IntegrityReport report, Manifest manifest, List<String> names,
-            List<ModelSignature> signatures, int exit) {
+            List<ModelSignature> signatures, int exit, ScanCheck scans) {
         PrintWriter out = cl.getOut();
         int failed = 0;
         for (FileResult f : report.files()) {
-            out.println(Json.fileLine(f));
+            out.println(Json.fileLine(f, scans));
             failed += f.ok() ? 0 : 1;
         }
         for (ModelSignature s : signatures) {

@@ -1,17 +1,12 @@
 package dev.modelgate.config;
 
-import dev.modelgate.api.v1alpha1.ScanPolicy;
-import dev.modelgate.policy.EnforcementMode;
 import dev.modelgate.policy.PolicySettings;
-import dev.modelgate.policy.ReviewOverdueAction;
 import dev.modelgate.policy.VerifierResources;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Every ModelGate setting of the operator process, in one place (application.properties, env such as
@@ -177,26 +172,13 @@ public interface ModelGateConfig {
 
     /** The policy view of these settings; invalid values fail start-up with the accepted values named. */
     default PolicySettings policySettings() {
-        Set<String> exempt = new HashSet<>(admission().exemptNamespaces().orElse(List.of()));
-        exempt.add("kube-system");
-        exempt.add(operator().namespace());
-        return new PolicySettings(verifier().image(), EnforcementMode.parse(admission().defaultMode()), exempt,
-                ReviewOverdueAction.parse(admission().reviewOverdueAction()), scanPolicy(verifier().scanPolicy()),
-                verifier().strict(), verifier().ignore().orElse(List.of()),
-                Set.copyOf(admission().guardAllowedUsers().orElse(List.of())),
-                Set.copyOf(admission().guardAllowedGroups().orElse(List.of())),
-                Set.copyOf(admission().allowedVolumeTypes().orElse(List.of())),
+        return Settings.policySettings(verifier().image(), admission().defaultMode(),
+                admission().exemptNamespaces().orElse(List.of()), operator().namespace(),
+                admission().reviewOverdueAction(), verifier().scanPolicy(), verifier().strict(),
+                verifier().ignore().orElse(List.of()), admission().guardAllowedUsers().orElse(List.of()),
+                admission().guardAllowedGroups().orElse(List.of()),
+                admission().allowedVolumeTypes().orElse(List.of()),
                 VerifierResources.of(verifier().resources().requestsCpu(), verifier().resources().requestsMemory(),
                         verifier().resources().limitsCpu(), verifier().resources().limitsMemory()));
-    }
-
-    private static ScanPolicy scanPolicy(String value) {
-        return switch (value) {
-            case "enforce" -> ScanPolicy.ENFORCE;
-            case "warn" -> ScanPolicy.WARN;
-            case "off" -> ScanPolicy.OFF;
-            default -> throw new IllegalArgumentException("modelgate.verifier.scan-policy '" + value
-                    + "' is not one of enforce, warn, off");
-        };
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Globs for files strict mode should not count as strays (editor swap files, a cache folder).
  * A glob without '/' matches a file name at any depth ({@code *.tmp}); a glob with '/' matches the
- * whole relative path ({@code .cache/**}). Ignored files are neither reported nor read.
+ * whole relative path ({@code .cache/**}); a glob starting with '/' is anchored at the root ({@code /.gitattributes}
+ * matches that file at the root only). Ignored files are neither reported nor read.
  */
 public final class IgnoreRules {
 
@@ -25,13 +26,18 @@ public final class IgnoreRules {
             if (glob.isBlank()) {
                 throw new IllegalArgumentException("ignore glob is empty");
             }
+            boolean anchored = glob.startsWith("/");
+            String pattern = anchored ? glob.substring(1) : glob;
+            if (pattern.isBlank()) {
+                throw new IllegalArgumentException("ignore glob '" + glob + "' names nothing");
+            }
             PathMatcher m;
             try {
-                m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+                m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("ignore glob '" + glob + "' is not a valid glob: " + e.getMessage());
             }
-            (glob.contains("/") ? pathMatchers : nameMatchers).add(m);
+            (anchored || glob.contains("/") ? pathMatchers : nameMatchers).add(m);
         }
     }
 

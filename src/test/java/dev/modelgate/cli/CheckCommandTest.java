@@ -36,7 +36,7 @@ class CheckCommandTest {
                 FIXTURES + "workloads/fooocus-deployment.yaml", FIXTURES + "workloads/mlx-job.yaml");
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("allow Deployment comfyui/comfyui\nallow Deployment fooocus/fooocus\nallow Job mlx/mlx-eval\n"
-                + "3 object(s): 3 allowed, 0 with warnings, 0 denied -> exit 0\n", r.out());
+                + "3 object(s): 3 allowed, 0 with warnings, 0 denied, 0 skipped -> exit 0\n", r.out());
     }
 
     @Test
@@ -53,7 +53,8 @@ class CheckCommandTest {
                 l.get(0).at("/violations/0/message").asText());
         assertEquals("undeclared-model-store", l.get(1).at("/violations/0/rule").asText());
         assertEquals("Job mlx/mlx-eval", l.get(1).path("object").asText());
-        assertEquals("{\"event\":\"summary\",\"objects\":2,\"allow\":0,\"warn\":0,\"deny\":2,\"exitCode\":1}",
+        assertEquals("{\"event\":\"summary\",\"objects\":2,\"allow\":0,\"warn\":0,\"deny\":2,\"skip\":0,"
+                + "\"input\":0,\"none\":0,\"strict\":false,\"exitCode\":1}",
                 l.get(2).toString());
     }
 
@@ -90,7 +91,8 @@ class CheckCommandTest {
                 """);
         CliRun r = CliRun.of("check", "--policy", POLICY, "--at", AT, "--print-mutated", pod.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        assertEquals("allow Pod comfyui/comfyui-debug\n1 object(s): 1 allowed, 0 with warnings, 0 denied -> exit 0\n",
+        assertEquals("allow Pod comfyui/comfyui-debug\nnone  Service comfyui/comfyui (runs no pods)\n"
+                + "2 object(s): 1 allowed, 0 with warnings, 0 denied, 0 skipped -> exit 0\n",
                 r.err());
         List<JsonNode> docs = new ArrayList<>();
         ResourceYaml.MAPPER.readerFor(JsonNode.class).readValues(r.out()).forEachRemaining(n -> docs.add((JsonNode) n));
@@ -155,7 +157,10 @@ class CheckCommandTest {
         assertEquals("deny  Job research/mlx-eval: model mistral-7b-instruct-4bit is not a TrustedModel in namespace "
                 + "research (rule unknown-model); approve it with `modelgate approve` and apply the TrustedModel, or "
                 + "remove it from modelgate.dev/models\n"
-                + "1 object(s): 0 allowed, 0 with warnings, 1 denied -> exit 1\n", r.out());
+                + "      Job research/mlx-eval mounts PersistentVolumeClaim mlx-weights (volume 'weights'), which is not "
+                + "in the input, so whether it is a model store could not be judged; give the namespace's claims with "
+                + "--policy (kubectl get pvc -n research -o yaml)\n"
+                + "1 object(s): 0 allowed, 0 with warnings, 1 denied, 0 skipped -> exit 1\n", r.out());
     }
 
     @Test
@@ -180,16 +185,15 @@ class CheckCommandTest {
         assertTrue(r.err().startsWith("modelgate check: " + broken + ": line "), r::toString);
         assertTrue(r.err().contains("not valid YAML"), r::toString);
 
-        Path none = dir.resolve("svc.yaml");
-        Files.writeString(none, "apiVersion: v1\nkind: Service\nmetadata: {name: x}\n");
+        Path none = dir.resolve("empty.yaml");
+        Files.writeString(none, "---\n---\n");
         CliRun r2 = CliRun.of("check", "--policy", POLICY, none.toString());
         assertEquals(2, r2.exitCode());
-        assertEquals("modelgate check: no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob in ["
-                + none + "]; give the manifests to check\n", r2.err());
+        assertEquals("modelgate check: " + none + ": contains no YAML document\n", r2.err());
 
         Path badModel = dir.resolve("policy.yaml");
         Files.writeString(badModel, "apiVersion: modelgate.dev/v1alpha1\nkind: TrustedModel\nmetadata: {name: m}\n"
-                + "spec: {source: s}\n");
+                + "spec: {source: s, files: [{path: a, size: 1, sha256: '" + "0".repeat(64) + "'}]}\n");
         CliRun r3 = CliRun.of("check", "--policy", badModel.toString(), FIXTURES + "workloads/mlx-job.yaml");
         assertEquals(2, r3.exitCode());
         assertEquals("modelgate check: " + badModel + ": TrustedModel m has no metadata.namespace; TrustedModels are "

@@ -58,6 +58,35 @@ class LauncherIT {
     }
 
     /**
+     * Every pipeline log starts with what the launcher writes to stderr: verify, check and demo must write
+     * nothing there when they succeed (no logging-binding warnings, no stack traces).
+     */
+    @Test
+    void successfulRunsLeaveStderrEmpty() throws Exception {
+        Result demo = run(List.of(), "demo");
+        assertEquals(0, demo.exit(), demo.out() + demo.err());
+        assertEquals("", demo.err());
+
+        Path base = Files.createDirectories(REPO.resolve("target/it-clean-stderr"));
+        Path dir = Files.createTempDirectory(base, "models");
+        ModelDirs.cleanComfyLayout(dir);
+        Path yaml = base.resolve(dir.getFileName() + ".yaml");
+        Result approve = run(List.of(), "approve", dir.toString(), "--name", "m", "--source", "s", "-o", yaml.toString());
+        assertEquals(0, approve.exit(), approve.err());
+        assertEquals("", approve.err());
+        Result verify = run(List.of(), "verify", dir.toString(), "--model", yaml.toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+        assertEquals("", verify.err());
+
+        Result check = run(List.of(), "check", "--policy", REPO.resolve(CheckCommandTest.POLICY).toString(),
+                "--at", CheckCommandTest.AT,
+                REPO.resolve(CheckCommandTest.FIXTURES + "workloads/comfyui-deployment.yaml").toString());
+        assertEquals(0, check.exit(), check.out() + check.err());
+        assertEquals("", check.err());
+        assertTrue(check.out().startsWith("allow Deployment comfyui/comfyui"), check.out());
+    }
+
+    /**
      * An unreadable model file ends in exit 3 (I/O failure) with the file named. Permissions do not stop
      * root, so as root the launcher runs as {@code nobody} through setpriv.
      */

@@ -31,7 +31,8 @@ class SignaturePolicyCliTest {
         models = comfyLayout(tmp.resolve("models"));
         tm = tmp.resolve("tm.yaml");
         StringBuilder y = new StringBuilder("apiVersion: modelgate.dev/v1alpha1\nkind: TrustedModel\nmetadata:\n"
-                + "  name: comfy\n  namespace: ml\nspec:\n  source: hub\n  files:\n");
+                + "  name: comfy\n  namespace: ml\nspec:\n  source: hub\n  signature:\n    bundlePath: model.sig\n"
+                + "  files:\n");
         for (ManifestEntry e : manifestOf(models).entries()) {
             y.append("  - path: ").append(e.path()).append("\n    sha256: ").append(e.sha256())
                     .append("\n    size: ").append(e.size()).append('\n');
@@ -87,9 +88,10 @@ class SignaturePolicyCliTest {
     void aRevokedKeyIsRefusedWithItsReason() throws IOException {
         sign();
         CliRun r = verify(source(true, "      revoked: true\n      reason: leaked in a CI log\n"));
+        // As in the cluster: the source has no valid key left, so the model is not Ready (SourceNotTrusted).
         assertEquals(1, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("FAIL TrustedModel ml/comfy: the model is signed by key 'release' is revoked (leaked in a CI "
-                + "log); the signature is not accepted"), r::toString);
+        assertTrue(r.err().contains("TrustedModel ml/comfy would not be Ready in the cluster (SourceNotTrusted): "), r::toString);
+        assertTrue(r.err().contains("key 'release' is revoked (leaked in a CI log)"), r::toString);
         assertFalse(r.err().contains("Exception"), r::toString);
     }
 
@@ -98,7 +100,7 @@ class SignaturePolicyCliTest {
         sign();
         CliRun r = verify(source(true, "      notAfter: \"2020-01-01T00:00:00Z\"\n"));
         assertEquals(1, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("the model is signed by key 'release' expired at 2020-01-01T00:00:00Z"), r::toString);
+        assertTrue(r.err().contains("key 'release' expired at 2020-01-01T00:00:00Z"), r::toString);
     }
 
     @Test
@@ -109,8 +111,23 @@ class SignaturePolicyCliTest {
                 + ": the model is not signed"), r::toString);
     }
 
+    /** verify gives check's (and the operator's) answer: no spec.signature under a signing source is not Ready. */
+    @Test
+    void aModelWithoutSpecSignatureUnderASigningSourceFailsAsInTheCluster() throws IOException {
+        sign();
+        Files.writeString(tm, Files.readString(tm).replace("  signature:\n    bundlePath: model.sig\n", ""));
+        CliRun r = verify(source(true, ""));
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("modelgate verify: TrustedModel ml/comfy would not be Ready in the cluster "
+                + "(SignatureMissing): ModelSource hub requires signed models but TrustedModel ml/comfy declares no "
+                + "spec.signature"), r::toString);
+        CliRun j = verify(source(true, ""), "--json");
+        assertTrue(j.out().contains("\"code\":\"SignatureMissing\""), j::toString);
+    }
+
     @Test
     void anOptionalSignatureMayBeAbsentButIsCheckedWhenPresent() throws IOException {
+        Files.writeString(tm, Files.readString(tm).replace("  signature:\n    bundlePath: model.sig\n", ""));
         CliRun r = verify(source(false, ""));
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("ml/comfy: not signed; the source does not require a signature"), r::toString);
@@ -136,8 +153,8 @@ class SignaturePolicyCliTest {
         Files.writeString(src, Files.readString(src).replace("name: hub", "name: other"));
         CliRun r = verify(src);
         assertEquals(2, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("TrustedModel ml/comfy names source 'hub', but --source gives 'other'; verify models of one "
-                + "source at a time"), r::toString);
+        assertTrue(r.err().contains("TrustedModel ml/comfy names source 'hub', which no --source file defines (given: "
+                + "other); add that ModelSource's YAML with --source"), r::toString);
     }
 
     @Test
@@ -147,7 +164,8 @@ class SignaturePolicyCliTest {
                 + "  signing:\n    keys:\n    - name: k\n      publicKey: nonsense\n");
         CliRun r = verify(src);
         assertEquals(2, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("ModelSource hub: signing key 'k': no PEM public key found"), r::toString);
+        assertTrue(r.err().contains(src + ": 2 problems:\n  spec.signing.keys[0].publicKey: "), r::toString);
+        assertTrue(r.err().contains("\n  spec.urls: required property 'urls' not found"), r::toString);
         assertFalse(r.err().contains("Exception"), r::toString);
     }
 

@@ -20,6 +20,20 @@ public final class ModelDirs {
         return root;
     }
 
+    /** The same layout with well-formed safetensors files (one F32 tensor each), which scan clean. */
+    public static Path cleanComfyLayout(Path root) throws IOException {
+        write(root.resolve("checkpoints/base.safetensors"), safetensors(4096));
+        write(root.resolve("vae/vae.safetensors"), safetensors(64));
+        write(root.resolve("loras/style.safetensors"), safetensors(8));
+        return root;
+    }
+
+    /** A well-formed safetensors file holding one F32 tensor of {@code floats} elements. */
+    public static byte[] safetensors(int floats) {
+        return dev.modelgate.scan.Fixtures.safetensors("{\"w\":{\"dtype\":\"F32\",\"shape\":[" + floats
+                + "],\"data_offsets\":[0," + floats * 4 + "]}}", floats * 4);
+    }
+
     public static byte[] bytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);

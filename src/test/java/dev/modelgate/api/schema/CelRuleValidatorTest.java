@@ -155,7 +155,7 @@ class CelRuleValidatorTest {
     void patternsAreJudgedByRe2() throws Exception {
         // A look-ahead is valid java.util.regex but not RE2: the API server would refuse the CRD.
         JsonNode schema = json("{'type': 'object', 'properties': {'a': {'type': 'string', 'pattern': '^(?=x)x$'}}}");
-        RuntimeException e = assertThrows(RuntimeException.class, () -> new OpenApiValidator(schema));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new OpenApiValidator(schema, Re2Regex.INSTANCE));
         Throwable cause = e;
         while (cause != null && !(cause instanceof com.google.re2j.PatternSyntaxException)) {
             cause = cause.getCause();
@@ -166,7 +166,8 @@ class CelRuleValidatorTest {
     @Test
     void unknownFieldsAndMissingNamesAreRefused() throws Exception {
         OpenApiValidator validator = new OpenApiValidator(json(
-                "{'type': 'object', 'properties': {'spec': {'type': 'object', 'properties': {'a': {'type': 'string'}}}}}"));
+                "{'type': 'object', 'properties': {'spec': {'type': 'object', 'properties': {'a': {'type': 'string'}}}}}"),
+                Re2Regex.INSTANCE);
         assertEquals(List.of(new Violation("spec.b", "unknown-field", "property 'b' is not defined in the schema and the schema does not allow additional properties")),
                 validator.validate(json("{'metadata': {'name': 'n'}, 'spec': {'b': 'x'}}")));
         List<Violation> noName = validator.validate(json("{'metadata': {}, 'spec': {}}"));

@@ -27,7 +27,7 @@ public final class CrdValidator {
     CrdValidator(String kind, JsonNode openApiV3Schema) {
         this.kind = kind;
         this.openApiV3Schema = openApiV3Schema;
-        this.openApi = new OpenApiValidator(openApiV3Schema);
+        this.openApi = new OpenApiValidator(openApiV3Schema, Re2Regex.INSTANCE);
         this.listMaps = new ListMapValidator(openApiV3Schema);
         this.cel = new CelRuleValidator(openApiV3Schema, kind);
     }

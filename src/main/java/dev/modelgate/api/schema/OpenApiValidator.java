@@ -15,6 +15,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.regex.JDKRegularExpressionFactory;
+import com.networknt.schema.regex.RegularExpressionFactory;
 
 import dev.modelgate.api.v1alpha1.ApiPatterns;
 
@@ -32,23 +34,28 @@ import dev.modelgate.api.v1alpha1.ApiPatterns;
  * them are {@link CelRuleValidator}'s job.</li>
  * </ul>
  */
-final class OpenApiValidator {
+public final class OpenApiValidator {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final JsonSchema schema;
 
-    OpenApiValidator(JsonNode openApiV3Schema) {
+    /** With java.util.regex for {@code pattern}s (the CRD's patterns read the same in RE2; tests check that). */
+    public OpenApiValidator(JsonNode openApiV3Schema) {
+        this(openApiV3Schema, JDKRegularExpressionFactory.getInstance());
+    }
+
+    public OpenApiValidator(JsonNode openApiV3Schema, RegularExpressionFactory regex) {
         ObjectNode root = toJsonSchema(openApiV3Schema);
         addImplicitRootFields(root);
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
                 .formatAssertionsEnabled(true)
-                .regularExpressionFactory(Re2Regex.INSTANCE)
+                .regularExpressionFactory(regex)
                 .build();
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(root, config);
     }
 
-    List<Violation> validate(JsonNode object) {
+    public List<Violation> validate(JsonNode object) {
         List<Violation> violations = new ArrayList<>();
         for (ValidationMessage message : schema.validate(object)) {
             violations.add(toViolation(message));
