@@ -61,6 +61,11 @@ final class Resources {
         List<String> problems = schemaProblems("ModelSource", node);
         ModelSource source = typed(where, node, ModelSource.class, problems);
         fail(where, problems);
+        if (source.getSpec() != null && source.getSpec().getUrls() == null && source.getSpec().getOci() == null) {
+            // The CRD's CEL rule on spec (message as in the CRD).
+            problems.add("spec.urls: a source needs spec.urls (https download prefixes) or spec.oci.repositories "
+                    + "(registry prefixes)");
+        }
         SigningSpec signing = source.getSpec() == null ? null : source.getSpec().getSigning();
         if (signing != null) {
             // The CRD's CEL rules that the signature policy does not already refuse (messages as in the CRD).

@@ -74,7 +74,7 @@ class CheckUpdateTest {
         CliRun ok = CliRun.of("check", "--policy", POLICY, "--at", AT, "--old", oldFile.toString(),
                 write(dir, "relabelled.yaml", relabelled).toString());
         assertEquals(0, ok.exitCode(), ok::toString);
-        assertEquals("allow Pod comfyui/comfyui-0\n1 object(s): 1 allowed, 0 with warnings, 0 denied -> exit 0\n",
+        assertEquals("allow Pod comfyui/comfyui-0\n1 object(s): 1 allowed, 0 with warnings, 0 denied, 0 skipped -> exit 0\n",
                 ok.out());
     }
 
