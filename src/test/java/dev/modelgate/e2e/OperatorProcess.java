@@ -57,6 +57,8 @@ public final class OperatorProcess {
         env.keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.startsWith("MODELGATE_") || k.startsWith("QUARKUS_")
                 || k.equals("KUBECONFIG"));
         env.put("KUBECONFIG", installation.operatorKubeconfig.toString());
+        // A pod's host name: the leader-election identity of the replica.
+        env.put("HOSTNAME", name);
         env.put("MODELGATE_OPERATOR_NAMESPACE", Installation.NAMESPACE);
         env.put("MODELGATE_WEBHOOK_URL", url);
         env.put("MODELGATE_WEBHOOK_PORT", Integer.toString(https));

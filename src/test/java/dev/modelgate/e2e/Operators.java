@@ -90,6 +90,16 @@ public final class Operators {
         return sb.toString();
     }
 
+    /** Stops every running operator (SIGTERM, by pid); the next {@link E2E#operator()} starts a new one. */
+    public static synchronized void stopRunning() {
+        for (OperatorProcess p : ALL) {
+            if (p.alive()) {
+                p.stop();
+            }
+        }
+        primary = null;
+    }
+
     static synchronized void stopAll() {
         for (OperatorProcess p : ALL) {
             if (p.alive()) {
