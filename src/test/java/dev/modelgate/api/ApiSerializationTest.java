@@ -110,12 +110,14 @@ class ApiSerializationTest {
         assertEquals("True", written.at("/status/conditions/0/status").asText());
         assertTrue(Condition.find(model.getStatus().getConditions(), ConditionType.READY).isPresent());
 
-        // The same condition type twice is refused by the status CEL rule.
+        // The same condition type twice is refused: conditions are a list map keyed by type.
         status.getConditions().add(new Condition(ConditionType.READY, Condition.FALSE, "Revoked", null,
                 "2026-11-22T11:00:00Z", 4L));
         JsonNode duplicated = Yaml.MAPPER.readTree(SERIALIZATION.asYaml(model));
-        assertEquals(List.of(new dev.modelgate.api.schema.Violation("status.conditions", "cel",
-                "condition types must be unique")), CommittedCrds.validatorFor("TrustedModel").validate(duplicated));
+        List<dev.modelgate.api.schema.Violation> refused = CommittedCrds.validatorFor("TrustedModel").validate(duplicated);
+        assertEquals(1, refused.size(), refused::toString);
+        assertEquals("status.conditions[2]", refused.get(0).path());
+        assertEquals("duplicate", refused.get(0).rule());
     }
 
     @Test

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 
 /** What the operator last observed about a ModelSource. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,8 +20,7 @@ public class ModelSourceStatus {
 
     @JsonPropertyDescription("Ready and ReviewDue; one entry per type.")
     @Size(max = 16)
-    @ValidationRule(value = "self.all(c, self.exists_one(d, d.type == c.type))", reason = "FieldValueDuplicate",
-            message = "condition types must be unique")
+    @ListMapKeys("type")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("Keys that are neither revoked nor outside their validity window.")

@@ -25,9 +25,8 @@ public class SigningSpec {
     @JsonPropertyDescription("Public keys that may sign models (key-based OpenSSF Model Signing bundles). "
             + "Names must be unique.")
     @Size(max = 32)
-    @ValidationRule(value = "self.all(k, self.exists_one(j, j.name == k.name))", reason = "FieldValueDuplicate",
-            message = "key names must be unique within a source")
     @JsonInclude(JsonInclude.Include.NON_EMPTY) // an empty list is the same as none
+    @ListMapKeys("name")
     private List<SigningKey> keys = new ArrayList<>();
 
     @JsonPropertyDescription("Trust in certificate-chain signatures.")

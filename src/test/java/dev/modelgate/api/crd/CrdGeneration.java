@@ -11,6 +11,7 @@ import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import io.fabric8.crdv2.generator.CRDGenerationInfo;
 import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /** Runs the Fabric8 CRD generator (v2) over ModelGate's custom resources, the one way CRDs are produced. */
@@ -28,7 +29,14 @@ public final class CrdGeneration {
         CRDGenerationInfo info = new CRDGenerator()
                 .customResourceClasses(RESOURCES)
                 .forCRDVersions("v1")
-                .withPostProcessor(new PrinterColumnOrder(RESOURCES))
+                // the generator takes one post-processor: chain ours
+                .withPostProcessor(new CRDPostProcessor() {
+                    @Override
+                    public HasMetadata process(HasMetadata crd, String version) {
+                        return new ListMapKeysProcessor(RESOURCES)
+                                .process(new PrinterColumnOrder(RESOURCES).process(crd, version), version);
+                    }
+                })
                 .inOutputDir(dir.toFile())
                 .detailedGenerate();
         Map<String, Path> generated = new TreeMap<>();
