@@ -291,7 +291,7 @@ class HelmChartTest {
         assertEquals(2, roles.size());
         JsonNode leaseRole = roles.stream().filter(r -> r.at("/metadata/namespace").asText().equals("coordination"))
                 .findFirst().orElseThrow(() -> new AssertionError("no Role in the lease namespace"));
-        assertEquals(Set.of("coordination.k8s.io leases get,create,update"), grants(leaseRole));
+        assertEquals(Set.of("coordination.k8s.io leases get,create,update,patch"), grants(leaseRole));
         JsonNode own = roles.stream().filter(r -> r.at("/metadata/namespace").asText().equals("modelgate-system"))
                 .findFirst().orElseThrow();
         assertFalse(grants(own).stream().anyMatch(g -> g.contains("leases")), "no lease rights where the Lease is not");
@@ -351,16 +351,15 @@ class HelmChartTest {
                 " pods get,list,watch",
                 " namespaces get,list,watch",
                 " persistentvolumeclaims get,list,watch",
-                " events create,patch",
-                "events.k8s.io events create,patch",
-                "wgpolicyk8s.io policyreports get,list,watch,create,update,patch,delete",
-                "admissionregistration.k8s.io mutatingwebhookconfigurations get,update,patch [modelgate]",
-                "admissionregistration.k8s.io validatingwebhookconfigurations get,update,patch [modelgate]",
+                " events create",
+                "wgpolicyk8s.io policyreports get,create,update,delete",
+                "admissionregistration.k8s.io mutatingwebhookconfigurations get,list,watch,update,patch [modelgate]",
+                "admissionregistration.k8s.io validatingwebhookconfigurations get,list,watch,update,patch [modelgate]",
                 "apiextensions.k8s.io customresourcedefinitions get"));
         assertEquals(expected, grants(defaults.one("ClusterRole")));
         Set<String> customGrants = grants(custom.one("ClusterRole"));
-        assertTrue(customGrants.contains("admissionregistration.k8s.io mutatingwebhookconfigurations get,update,patch [mg-mutating]"), customGrants::toString);
-        assertTrue(customGrants.contains("admissionregistration.k8s.io validatingwebhookconfigurations get,update,patch [mg-validating]"), customGrants::toString);
+        assertTrue(customGrants.contains("admissionregistration.k8s.io mutatingwebhookconfigurations get,list,watch,update,patch [mg-mutating]"), customGrants::toString);
+        assertTrue(customGrants.contains("admissionregistration.k8s.io validatingwebhookconfigurations get,list,watch,update,patch [mg-validating]"), customGrants::toString);
     }
 
     @Test
@@ -369,12 +368,12 @@ class HelmChartTest {
         assertEquals("modelgate-system", role.at("/metadata/namespace").asText());
         assertEquals(new TreeSet<>(List.of(
                 " secrets create",
-                " secrets get,update [modelgate-webhook-tls]",
-                "coordination.k8s.io leases get,create,update")), grants(role));
+                " secrets get,list,watch,update [modelgate-webhook-tls]",
+                "coordination.k8s.io leases get,create,update,patch")), grants(role));
         // with cert-manager writing the Secret, the operator only reads it
         assertEquals(new TreeSet<>(List.of(
-                " secrets get [mg-tls]",
-                "coordination.k8s.io leases get,create,update")), grants(custom.one("Role")));
+                " secrets get,list,watch [mg-tls]",
+                "coordination.k8s.io leases get,create,update,patch")), grants(custom.one("Role")));
         for (RenderedChart chart : List.of(defaults, custom)) {
             assertFalse(grants(chart.one("ClusterRole")).stream().anyMatch(g -> g.contains("secrets")),
                     "no cluster-wide access to Secrets");
