@@ -28,8 +28,15 @@ public final class Operators {
     /** The shared operator, started (again) when none is running, once its webhooks answer the API server. */
     static synchronized OperatorProcess primary(Installation installation) {
         if (primary == null || !primary.alive()) {
-            primary = start(installation, null, null, Map.of());
-            awaitWebhooks(installation.cluster, primary.webhookUrl, START);
+            primary = null;
+            OperatorProcess p = start(installation, null, null, Map.of());
+            try {
+                awaitWebhooks(installation.cluster, p.webhookUrl, START);
+            } catch (AssertionError e) {
+                p.stop();
+                throw new AssertionError(e.getMessage() + "\n" + p.logTail(60), e);
+            }
+            primary = p;
         }
         return primary;
     }
