@@ -115,6 +115,14 @@ public interface ModelGateConfig {
         @WithDefault("modelgate-webhook")
         String serviceName();
 
+        /**
+         * Out-of-cluster mode: the https:// base URL the API server calls the webhooks at (e.g.
+         * {@code https://localhost:8443}). When set, the operator writes {@code clientConfig.url} (this URL plus each
+         * webhook's path) instead of the {@code service} reference into its webhook configurations, and the
+         * self-managed serving certificate names the URL's host.
+         */
+        Optional<String> url();
+
         @WithDefault("modelgate")
         String mutatingConfigurationName();
 

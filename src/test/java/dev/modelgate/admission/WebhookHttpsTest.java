@@ -343,6 +343,44 @@ class WebhookHttpsTest {
     }
 
     @Test
+    void outOfClusterUrlIsWrittenIntoBothWebhookConfigurations() {
+        MutatingWebhookConfiguration m = new MutatingWebhookConfigurationBuilder().withNewMetadata()
+                .withName("oc-mutating").endMetadata().addNewWebhook().withName("inject.pods.modelgate.dev")
+                .withNewClientConfig().withNewService().withName("modelgate-webhook").withNamespace("modelgate-system")
+                .withPath("/mutate").withPort(443).endService().endClientConfig().withAdmissionReviewVersions("v1")
+                .withSideEffects("None").endWebhook().build();
+        ValidatingWebhookConfiguration v = new ValidatingWebhookConfigurationBuilder().withNewMetadata()
+                .withName("oc-validating").endMetadata().addNewWebhook().withName("validate.pods.modelgate.dev")
+                .withNewClientConfig().withNewService().withName("modelgate-webhook").withNamespace("modelgate-system")
+                .withPath("/validate").withPort(443).endService().endClientConfig().withAdmissionReviewVersions("v1")
+                .withSideEffects("None").endWebhook().addNewWebhook().withName("validate.namespaces.modelgate.dev")
+                .withNewClientConfig().withNewService().withName("modelgate-webhook").withNamespace("modelgate-system")
+                .withPath("/validate").withPort(443).endService().endClientConfig().withAdmissionReviewVersions("v1")
+                .withSideEffects("None").endWebhook().build();
+        client.resource(m).createOr(op -> op.update());
+        client.resource(v).createOr(op -> op.update());
+        try {
+            var endpoint = dev.modelgate.admission.tls.WebhookEndpoint.of(java.util.Optional.of("https://127.0.0.1:18443"));
+            var patcher = new dev.modelgate.admission.tls.CaBundlePatcher(client);
+            assertEquals(3, patcher.patch("oc-mutating", "oc-validating", "CA PEM", endpoint));
+            var mc = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("oc-mutating").get()
+                    .getWebhooks().get(0).getClientConfig();
+            assertEquals("https://127.0.0.1:18443/mutate", mc.getUrl());
+            assertEquals(null, mc.getService(), "the service reference is gone: the API server takes one or the other");
+            assertEquals(Base64.getEncoder().encodeToString("CA PEM".getBytes(StandardCharsets.UTF_8)), mc.getCaBundle());
+            for (var w : client.admissionRegistration().v1().validatingWebhookConfigurations().withName("oc-validating")
+                    .get().getWebhooks()) {
+                assertEquals("https://127.0.0.1:18443/validate", w.getClientConfig().getUrl(), w.getName());
+                assertEquals(null, w.getClientConfig().getService(), w.getName());
+            }
+            assertEquals(0, patcher.patch("oc-mutating", "oc-validating", "CA PEM", endpoint), "already in line");
+        } finally {
+            client.resource(m).delete();
+            client.resource(v).delete();
+        }
+    }
+
+    @Test
     void replicasShareOneCertificateSecret() throws Exception {
         // Two replicas start at once: both find no Secret, one creates it, the other loses (409) and reads it.
         java.util.function.Supplier<CertificateSecret> replica = () -> new CertificateSecret(client, "modelgate-system",

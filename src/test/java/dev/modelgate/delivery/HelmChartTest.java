@@ -472,6 +472,24 @@ class HelmChartTest {
         }
     }
 
+    @Test
+    void outOfClusterUrlReplacesTheServiceReference() {
+        RenderedChart chart = RenderedChart.render(null, Map.of("webhook.url", "https://127.0.0.1:8443/"));
+        assertEquals("https://127.0.0.1:8443/", env(chart).get("MODELGATE_WEBHOOK_URL").path("value").asText());
+        List<String> urls = new ArrayList<>();
+        for (String kind : List.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")) {
+            for (JsonNode webhook : chart.one(kind).path("webhooks")) {
+                assertTrue(webhook.at("/clientConfig/service").isMissingNode(), webhook.path("name").asText());
+                urls.add(webhook.at("/clientConfig/url").asText());
+            }
+        }
+        assertEquals(List.of("https://127.0.0.1:8443/mutate", "https://127.0.0.1:8443/validate",
+                "https://127.0.0.1:8443/validate"), urls);
+        assertEquals("", env(defaults).get("MODELGATE_WEBHOOK_URL").path("value").asText(), "in cluster by default");
+        // the schema refuses what the API server would
+        assertThrows(RuntimeException.class, () -> RenderedChart.render(null, Map.of("webhook.url", "http://localhost:8443")));
+    }
+
     private static void assertCommonWebhookSettings(JsonNode webhook, int timeout, String service, String path) {
         String name = webhook.path("name").asText();
         assertEquals("Fail", webhook.path("failurePolicy").asText(), name);

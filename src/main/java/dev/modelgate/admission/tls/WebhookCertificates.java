@@ -105,7 +105,7 @@ public final class WebhookCertificates {
         } catch (RuntimeException | GeneralSecurityException e) {
             return issue(dnsNames, now);
         }
-        if (!names(servingCert).containsAll(dnsNames)) {
+        if (!names(servingCert).containsAll(dnsNames.stream().map(WebhookCertificates::normalizeIp).toList())) {
             return serving(caKey, caCert, dnsNames, now, current.caBundle());
         }
         if (caCert.getNotAfter().toInstant().isBefore(now.plus(RENEW_CA_BEFORE))) {
@@ -171,7 +171,9 @@ public final class WebhookCertificates {
             String caBundle) {
         KeyPair key = newKeyPair();
         try {
-            GeneralName[] sans = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n))
+            // an IP literal (out-of-cluster URL such as https://127.0.0.1:8443) is an IP SAN, anything else a DNS SAN
+            GeneralName[] sans = dnsNames.stream().map(n -> new GeneralName(
+                    WebhookEndpoint.isIpLiteral(n) ? GeneralName.iPAddress : GeneralName.dNSName, n))
                     .toArray(GeneralName[]::new);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert,
@@ -218,13 +220,28 @@ public final class WebhookCertificates {
         }
     }
 
-    private static List<String> names(X509Certificate cert) {
+    /** An IP literal in one canonical text form (IPv6 is written several ways); other names unchanged. */
+    private static String normalizeIp(String name) {
+        if (!WebhookEndpoint.isIpLiteral(name)) {
+            return name;
+        }
+        try {
+            return java.net.InetAddress.getByName(name).getHostAddress(); // a literal: parsed, never looked up
+        } catch (java.net.UnknownHostException e) {
+            return name;
+        }
+    }
+
+    /** The DNS names and IP addresses the certificate names (IPs in canonical form). */
+    static List<String> names(X509Certificate cert) {
         List<String> out = new ArrayList<>();
         try {
             if (cert.getSubjectAlternativeNames() != null) {
                 for (List<?> san : cert.getSubjectAlternativeNames()) {
                     if (Integer.valueOf(GeneralName.dNSName).equals(san.get(0))) {
                         out.add((String) san.get(1));
+                    } else if (Integer.valueOf(GeneralName.iPAddress).equals(san.get(0))) {
+                        out.add(normalizeIp((String) san.get(1)));
                     }
                 }
             }

@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * both webhook configurations' {@code caBundle}. {@code cert-manager}: the certificate cert-manager writes into
  * a Secret mounted at {@code cert-file}/{@code key-file}; cert-manager's CA injector fills {@code caBundle}.
  * Either way {@link #load()} is called again every {@code rotation-check}, so a renewed certificate is served
- * without a restart.
+ * without a restart. With {@code modelgate.webhook.url} (out of cluster) the configurations get
+ * {@code clientConfig.url} and the self-signed certificate names the URL's host ({@link WebhookEndpoint}).
  */
 @ApplicationScoped
 public class WebhookTls {
@@ -37,16 +38,21 @@ public class WebhookTls {
     /** The certificate to serve now (and, self-signed, the Secret and caBundle brought up to date). */
     public synchronized WebhookCertificates.Bundle load() {
         WebhookCertificates.Bundle b;
+        WebhookEndpoint endpoint = endpoint();
         if ("cert-manager".equals(config.webhook().tlsSource())) {
             b = new WebhookCertificates.Bundle(null, null, read(config.webhook().certFile()),
                     read(config.webhook().keyFile()), null);
+            if (endpoint.outOfCluster()) { // cert-manager's CA injector writes caBundle; the URL is ours to write
+                new CaBundlePatcher(client).patch(config.webhook().mutatingConfigurationName(),
+                        config.webhook().validatingConfigurationName(), null, endpoint);
+            }
         } else if ("self-signed".equals(config.webhook().tlsSource())) {
             String ns = config.operator().namespace();
             b = new CertificateSecret(client, ns, config.webhook().secretName(),
-                    WebhookCertificates.serviceDnsNames(config.webhook().serviceName(), ns), Instant::now,
+                    endpoint.certificateNames(config.webhook().serviceName(), ns), Instant::now,
                     config.webhook().renewBefore()).ensure();
             new CaBundlePatcher(client).patch(config.webhook().mutatingConfigurationName(),
-                    config.webhook().validatingConfigurationName(), b.caBundle());
+                    config.webhook().validatingConfigurationName(), b.caBundle(), endpoint);
         } else {
             throw new IllegalStateException("modelgate.webhook.tls-source '" + config.webhook().tlsSource()
                     + "' is not one of self-signed, cert-manager");
@@ -57,6 +63,11 @@ public class WebhookTls {
         }
         current = b;
         return b;
+    }
+
+    /** Where the API server calls the webhooks (the Service, or modelgate.webhook.url out of cluster). */
+    public WebhookEndpoint endpoint() {
+        return WebhookEndpoint.of(config.webhook().url());
     }
 
     /** The bundle last loaded. */
