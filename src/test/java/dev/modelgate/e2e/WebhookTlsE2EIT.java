@@ -74,7 +74,7 @@ class WebhookTlsE2EIT {
             Set<String> served = new HashSet<>();
             Set<String> bundles = new HashSet<>();
             List<String> failures = new ArrayList<>();
-            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             int i = 0;
             while (System.nanoTime() < end) {
                 served.add(c.secrets().inNamespace(Installation.NAMESPACE).withName("modelgate-webhook-tls").get().getData()
@@ -90,7 +90,7 @@ class WebhookTlsE2EIT {
             }
             // The CA outlives the serving certificate, so a serving-certificate renewal leaves caBundle as it is.
             assertTrue(served.size() >= 3, "the serving certificate was not renewed every 3 s: " + served.size()
-                    + " seen in 15 s\n" + rotating.logTail(40));
+                    + " seen in 10 s\n" + rotating.logTail(40));
             assertEquals(1, bundles.size(), "caBundle changed although the CA did not");
             assertEquals(List.of(), failures, "pods refused while certificates rotated (" + i + " created)");
         } finally {
