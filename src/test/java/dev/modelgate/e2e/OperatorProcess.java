@@ -41,6 +41,13 @@ public final class OperatorProcess {
     /** Starts one operator; {@code webhookUrl} null means its own port on localhost. */
     public static OperatorProcess start(Installation installation, String name, Integer webhookPort, String webhookUrl,
             Map<String, String> extraEnv) {
+        // Quick start and a small footprint for the suite (several builds share the machine); benchmarks pass their own.
+        return start(installation, name, webhookPort, webhookUrl, extraEnv,
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    public static OperatorProcess start(Installation installation, String name, Integer webhookPort, String webhookUrl,
+            Map<String, String> extraEnv, List<String> jvmOptions) {
         Path jar = E2E.repo().resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError("the packaged application is missing: " + jar + " (./mvnw package runs before the e2e suite)");
@@ -49,8 +56,9 @@ public final class OperatorProcess {
         int https = webhookPort != null ? webhookPort : freePort();
         String url = webhookUrl != null ? webhookUrl : "https://localhost:" + https;
         Path log = E2E.work().resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(E2E.work().toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();

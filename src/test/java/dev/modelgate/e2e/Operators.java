@@ -59,6 +59,14 @@ public final class Operators {
         return p.awaitReady(START);
     }
 
+    /** As above, with the JVM options given (benchmarks). */
+    public static synchronized OperatorProcess start(Installation installation, Map<String, String> env,
+            List<String> jvmOptions) {
+        OperatorProcess p = OperatorProcess.start(installation, "operator-" + (++counter), null, null, env, jvmOptions);
+        ALL.add(p);
+        return p.awaitReady(START);
+    }
+
     /** Waits until both webhook configurations call {@code url} with a caBundle. */
     public static void awaitWebhooks(ControlPlane cluster, String url, Duration timeout) {
         KubernetesClient c = cluster.client();
