@@ -91,8 +91,11 @@ public class WebhookServer {
         return server.actualPort();
     }
 
-    /** Loads the certificate again and, when it changed, serves the new one to new connections. */
-    public synchronized void reload() {
+    /**
+     * Loads the certificate again and, when it changed, serves the new one to new connections. Returns false when
+     * that failed (logged; the current certificate stays in use).
+     */
+    public synchronized boolean reload() {
         try {
             WebhookCertificates.Bundle b = tls.load();
             if (!b.equals(served)) {
@@ -102,9 +105,11 @@ public class WebhookServer {
                 LOG.infof("webhook now serves the renewed certificate, valid until %s",
                         WebhookCertificates.servingNotAfter(b));
             }
+            return true;
         } catch (Exception e) {
             LOG.errorf(e, "webhook certificate reload failed; the current certificate stays in use until %s",
                     served == null ? "unknown" : WebhookCertificates.servingNotAfter(served));
+            return false;
         }
     }
 

@@ -343,6 +343,50 @@ class WebhookHttpsTest {
     }
 
     @Test
+    void deletedTlsSecretIsRecreatedAndServedAtOnce() throws Exception {
+        var secrets = client.secrets().inNamespace("modelgate-system");
+        Secret original = secrets.withName("modelgate-webhook-tls").get();
+        String originalServing = tls.current().servingCert();
+        try {
+            secrets.withName("modelgate-webhook-tls").delete();
+            // watched, not polled: back within seconds (the timer runs hourly), with a new CA, and served
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                Secret s = secrets.withName("modelgate-webhook-tls").get();
+                return s != null && tls.current() != null && !tls.current().servingCert().equals(originalServing)
+                        && tls.current().servingCert().equals(new String(Base64.getDecoder().decode(
+                                s.getData().get("tls.crt")), StandardCharsets.UTF_8));
+            });
+        } finally {
+            // put the original back (the other tests' client trusts its CA); the watch serves it again
+            Secret back = new io.fabric8.kubernetes.api.model.SecretBuilder(original).editMetadata()
+                    .withResourceVersion(null).withUid(null).endMetadata().build();
+            secrets.resource(back).createOr(op -> op.update());
+            await().atMost(Duration.ofSeconds(10)).until(() -> tls.current().servingCert().equals(originalServing));
+        }
+    }
+
+    @Test
+    void editedCaBundleIsRestoredAtOnce() {
+        ValidatingWebhookConfiguration v = new ValidatingWebhookConfigurationBuilder().withNewMetadata()
+                .withName("modelgate").endMetadata().addNewWebhook().withName("validate.modelgate.dev")
+                .withNewClientConfig().withNewService().withName("modelgate-webhook").withNamespace("modelgate-system")
+                .withPath("/validate").endService().endClientConfig().withAdmissionReviewVersions("v1")
+                .withSideEffects("None").endWebhook().build();
+        client.resource(v).createOr(op -> op.update());
+        String expected = Base64.getEncoder().encodeToString(servedCaBundle().getBytes(StandardCharsets.UTF_8));
+        var configurations = client.admissionRegistration().v1().validatingWebhookConfigurations();
+        // created without a caBundle: filled in by the watch, no reload() call needed
+        await().atMost(Duration.ofSeconds(10)).until(() -> expected.equals(
+                configurations.withName("modelgate").get().getWebhooks().get(0).getClientConfig().getCaBundle()));
+        ValidatingWebhookConfiguration edited = configurations.withName("modelgate").get();
+        edited.getWebhooks().get(0).getClientConfig().setCaBundle(
+                Base64.getEncoder().encodeToString("not the CA".getBytes(StandardCharsets.UTF_8)));
+        configurations.resource(edited).update();
+        await().atMost(Duration.ofSeconds(10)).until(() -> expected.equals(
+                configurations.withName("modelgate").get().getWebhooks().get(0).getClientConfig().getCaBundle()));
+    }
+
+    @Test
     void outOfClusterUrlIsWrittenIntoBothWebhookConfigurations() {
         MutatingWebhookConfiguration m = new MutatingWebhookConfigurationBuilder().withNewMetadata()
                 .withName("oc-mutating").endMetadata().addNewWebhook().withName("inject.pods.modelgate.dev")

@@ -372,7 +372,7 @@ class HelmChartTest {
                 "coordination.k8s.io leases get,create,update,patch")), grants(role));
         // with cert-manager writing the Secret, the operator only reads it
         assertEquals(new TreeSet<>(List.of(
-                " secrets get,list,watch [mg-tls]",
+                " secrets get [mg-tls]",
                 "coordination.k8s.io leases get,create,update,patch")), grants(custom.one("Role")));
         for (RenderedChart chart : List.of(defaults, custom)) {
             assertFalse(grants(chart.one("ClusterRole")).stream().anyMatch(g -> g.contains("secrets")),
