@@ -11,6 +11,12 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 public final class E2EExtension implements BeforeEachCallback, TestWatcher {
 
+    /**
+     * Class order of the tests that stop the shared operator: after every other class (JUnit's default order is
+     * Integer.MAX_VALUE / 2), so the operator is restarted as rarely as possible.
+     */
+    public static final int DISRUPTIVE = Integer.MAX_VALUE - 10;
+
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(E2EExtension.class);
 
     @Override

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** failurePolicy Fail, for real: with no operator the API server refuses pods in opted-in namespaces. */
 @ExtendWith(E2EExtension.class)
+@Order(E2EExtension.DISRUPTIVE + 1)
 class FailClosedE2EIT {
 
     static final String NS = "e2e-fail-closed";

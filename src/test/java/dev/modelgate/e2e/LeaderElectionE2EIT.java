@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * stops.
  */
 @ExtendWith(E2EExtension.class)
+@Order(E2EExtension.DISRUPTIVE + 3)
 class LeaderElectionE2EIT {
 
     static final String LEASE = "modelgate-operator";
@@ -40,9 +41,10 @@ class LeaderElectionE2EIT {
         AtomicBoolean creating = new AtomicBoolean(true);
         try (Balancer balancer = new Balancer()) {
             String url = "https://localhost:" + balancer.port();
-            OperatorProcess a = Operators.start(installation, null, url, Map.of());
+            List<OperatorProcess> replicas = Operators.startAll(installation, 2, url);
+            OperatorProcess a = replicas.get(0);
+            OperatorProcess b = replicas.get(1);
             balancer.add(a.webhookPort);
-            OperatorProcess b = Operators.start(installation, null, url, Map.of());
             balancer.add(b.webhookPort);
             Operators.awaitWebhooks(cluster, url, Operators.START);
 

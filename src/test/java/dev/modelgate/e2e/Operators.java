@@ -59,6 +59,18 @@ public final class Operators {
         return p.awaitReady(START);
     }
 
+    /** Starts {@code n} operator processes at once behind {@code webhookUrl} and waits until all are ready. */
+    public static synchronized List<OperatorProcess> startAll(Installation installation, int n, String webhookUrl) {
+        List<OperatorProcess> started = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            OperatorProcess p = OperatorProcess.start(installation, "operator-" + (++counter), null, webhookUrl, Map.of());
+            ALL.add(p);
+            started.add(p);
+        }
+        started.forEach(p -> p.awaitReady(START));
+        return started;
+    }
+
     /** As above, with the JVM options given (benchmarks). */
     public static synchronized OperatorProcess start(Installation installation, Map<String, String> env,
             List<String> jvmOptions) {

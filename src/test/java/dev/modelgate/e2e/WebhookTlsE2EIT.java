@@ -18,11 +18,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The caBundle the operator writes is the one the API server checks the webhook's certificate against. */
 @ExtendWith(E2EExtension.class)
+@Order(E2EExtension.DISRUPTIVE + 2)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebhookTlsE2EIT {
 
     static final String PROBE = "e2e-ca-probe";
@@ -34,6 +39,7 @@ class WebhookTlsE2EIT {
      * operator (which repairs its own configurations) does not race the test.
      */
     @Test
+    @Order(1)
     void theApiServerChecksTheOperatorsCertificateAgainstTheCaBundle() throws Exception {
         OperatorProcess op = E2E.operator();
         ControlPlane cluster = E2E.cluster();
@@ -61,6 +67,7 @@ class WebhookTlsE2EIT {
      * every 3 s): pods keep being admitted across several renewals.
      */
     @Test
+    @Order(2)
     void rotationKeepsAdmissionWorking() {
         Installation installation = E2E.installed();
         ControlPlane cluster = installation.cluster;
