@@ -4,6 +4,7 @@ import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.policy.EnforcementMode;
 import dev.modelgate.policy.PolicySettings;
 import dev.modelgate.policy.ReviewOverdueAction;
+import dev.modelgate.policy.VerifierResources;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -42,6 +43,23 @@ public interface ModelGateConfig {
         /** Scan policy of a TrustedModel that sets none: enforce, warn or off. */
         @WithDefault("enforce")
         String scanPolicy();
+
+        /** Requests and limits of the injected verifier ({@code none} leaves one out). */
+        Resources resources();
+    }
+
+    interface Resources {
+        @WithDefault("250m")
+        String requestsCpu();
+
+        @WithDefault("256Mi")
+        String requestsMemory();
+
+        @WithDefault("2")
+        String limitsCpu();
+
+        @WithDefault("512Mi")
+        String limitsMemory();
     }
 
     interface Admission {
@@ -159,7 +177,9 @@ public interface ModelGateConfig {
                 ReviewOverdueAction.parse(admission().reviewOverdueAction()), scanPolicy(verifier().scanPolicy()),
                 verifier().strict(), verifier().ignore().orElse(List.of()),
                 Set.copyOf(admission().guardAllowedUsers().orElse(List.of())),
-                Set.copyOf(admission().guardAllowedGroups().orElse(List.of())));
+                Set.copyOf(admission().guardAllowedGroups().orElse(List.of())),
+                VerifierResources.of(verifier().resources().requestsCpu(), verifier().resources().requestsMemory(),
+                        verifier().resources().limitsCpu(), verifier().resources().limitsMemory()));
     }
 
     private static ScanPolicy scanPolicy(String value) {

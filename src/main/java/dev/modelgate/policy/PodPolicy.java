@@ -106,7 +106,8 @@ public final class PodPolicy {
         if (plan.isEmpty() || !hasVolume(spec, volume)) {
             return ops;
         }
-        ObjectNode expected = VerifierContainer.expected(plan.get().json(), settings.verifierImage(), volume);
+        ObjectNode expected = VerifierContainer.injected(plan.get().json(), settings.verifierImage(), volume,
+                settings.verifierResources());
         String sha = plan.get().sha256();
         JsonNode annotations = in.object().path("metadata").path("annotations");
         if (!sha.equals(annotations.path(PodContract.ANNOTATION_PLAN_SHA256).asText(null))) {

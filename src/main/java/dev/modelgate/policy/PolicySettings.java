@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public record PolicySettings(String verifierImage, EnforcementMode defaultMode, Set<String> exemptNamespaces,
         ReviewOverdueAction reviewOverdueAction, ScanPolicy defaultScanPolicy, boolean strict,
-        List<String> ignoreGlobs, Set<String> guardUsers, Set<String> guardGroups) {
+        List<String> ignoreGlobs, Set<String> guardUsers, Set<String> guardGroups, VerifierResources verifierResources) {
 
     /** The image tag this build's chart deploys; check and tests use it when nothing else is configured. */
     public static final String DEFAULT_VERIFIER_IMAGE = "ghcr.io/modelgate/modelgate:0.1.0";
@@ -31,6 +31,15 @@ public record PolicySettings(String verifierImage, EnforcementMode defaultMode, 
         ignoreGlobs = List.copyOf(ignoreGlobs);
         guardUsers = Set.copyOf(guardUsers);
         guardGroups = Set.copyOf(guardGroups);
+        java.util.Objects.requireNonNull(verifierResources, "verifierResources");
+    }
+
+    /** The settings with the default verifier resources. */
+    public PolicySettings(String verifierImage, EnforcementMode defaultMode, Set<String> exemptNamespaces,
+            ReviewOverdueAction reviewOverdueAction, ScanPolicy defaultScanPolicy, boolean strict,
+            List<String> ignoreGlobs, Set<String> guardUsers, Set<String> guardGroups) {
+        this(verifierImage, defaultMode, exemptNamespaces, reviewOverdueAction, defaultScanPolicy, strict, ignoreGlobs,
+                guardUsers, guardGroups, VerifierResources.DEFAULT);
     }
 
     /** The shipped defaults: enforce, warn on overdue reviews, scan enforce, strict, no ignores, no guard bypass. */

@@ -13,12 +13,21 @@ import java.util.Map;
  * hand-written "verifier" with another command, image, plan or mount is refused).
  *
  * <p>Every field the API server would default is written explicitly, so the container the validating webhook
- * sees is the one written here. {@code resources} is left out and ignored when comparing: a LimitRange may fill
- * it in, and it gives no way around verification.
+ * sees is the one written here. {@code resources} are written by the mutation (configured requests and limits, so
+ * a ResourceQuota demanding limits still admits the pod) but ignored when comparing: a LimitRange may change them,
+ * and they give no way around verification.
+ *
+ * <p>The security context is complete and fixed: the verifier's identity comes from the mutation, never from the
+ * pod's {@code securityContext} (whose runAsUser would otherwise apply to it). It passes Pod Security
+ * {@code restricted}: non-root uid/gid {@value #RUN_AS_USER} (the image's user), no privilege escalation, every
+ * capability dropped, read-only root filesystem (it writes only to the model volume), RuntimeDefault seccomp.
  */
 public final class VerifierContainer {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    /** The image's non-root user and group (Dockerfile, Jib). */
+    public static final long RUN_AS_USER = 10001;
 
     private VerifierContainer() {
     }
@@ -26,6 +35,16 @@ public final class VerifierContainer {
     /** The container for a plan, an image and the pod's model volume. */
     public static ObjectNode expected(VerificationPlan plan, String image, String volume) {
         return expected(plan.toJson(), image, volume);
+    }
+
+    /** The container the mutation writes: {@link #expected(String, String, String)} with {@code resources}. */
+    public static ObjectNode injected(String planJson, String image, String volume, VerifierResources resources) {
+        ObjectNode c = expected(planJson, image, volume);
+        ObjectNode json = resources.toJson();
+        if (json != null) {
+            c.set("resources", json);
+        }
+        return c;
     }
 
     /** The same, with the plan's canonical JSON already at hand. */
@@ -47,6 +66,12 @@ public final class VerifierContainer {
         ObjectNode sc = c.putObject("securityContext");
         sc.put("allowPrivilegeEscalation", false);
         sc.putObject("capabilities").putArray("drop").add("ALL");
+        sc.put("privileged", false);
+        sc.put("readOnlyRootFilesystem", true);
+        sc.put("runAsGroup", RUN_AS_USER);
+        sc.put("runAsNonRoot", true);
+        sc.put("runAsUser", RUN_AS_USER);
+        sc.putObject("seccompProfile").put("type", "RuntimeDefault");
         return c;
     }
 

@@ -112,22 +112,36 @@ class HelmChartTest {
     void chartCrdsAreTheTopLevelCrds() throws IOException {
         Path top = ProjectFiles.crdsDir();
         Path chart = RenderedChart.chartDir().resolve("crds");
-        List<Path> topFiles = ProjectFiles.filesEndingWith(top, ".yml");
+        List<Path> topFiles = ProjectFiles.filesEndingWith(top, ".yml").stream()
+                .filter(f -> !f.getFileName().toString().equals(POLICY_REPORT_CRD)).toList();
         List<Path> chartFiles = ProjectFiles.filesEndingWith(chart, ".yml");
         assertEquals(names(topFiles), names(chartFiles),
-                "charts/modelgate/crds must hold the same files as crds/; copy them: cp crds/*.yml charts/modelgate/crds/");
+                "charts/modelgate/crds must hold ModelGate's own CRDs from crds/; copy them: cp crds/*.modelgate.dev-v1.yml charts/modelgate/crds/");
         for (Path file : topFiles) {
             assertEquals(Files.readString(file), Files.readString(chart.resolve(file.getFileName().toString())),
                     "charts/modelgate/crds/" + file.getFileName() + " differs from crds/" + file.getFileName()
-                            + "; copy it: cp crds/*.yml charts/modelgate/crds/");
+                            + "; copy it: cp crds/*.modelgate.dev-v1.yml charts/modelgate/crds/");
         }
+        // the shared PolicyReport CRD is a file the template installs only when absent
+        assertEquals(Files.readString(top.resolve(POLICY_REPORT_CRD)),
+                Files.readString(RenderedChart.chartDir().resolve("files").resolve(POLICY_REPORT_CRD)),
+                "charts/modelgate/files/" + POLICY_REPORT_CRD + " differs from crds/; copy it");
     }
 
+    static final String POLICY_REPORT_CRD = "policyreports.wgpolicyk8s.io-v1alpha2.yml";
+
     @Test
-    void crdsComeFromTheCrdsFolderNotFromTemplates() {
-        // helm install applies crds/ before the templates; templates must not carry a second copy
-        assertFalse(defaults.has("CustomResourceDefinition"));
-        assertFalse(custom.has("CustomResourceDefinition"));
+    void onlyThePolicyReportCrdComesFromTemplatesAndOnlyWhenWanted() throws IOException {
+        // helm install applies crds/ before the templates; ModelGate's own CRDs are not templates
+        JsonNode crd = defaults.one("CustomResourceDefinition");
+        assertEquals("policyreports.wgpolicyk8s.io", crd.at("/metadata/name").asText());
+        assertEquals("keep", crd.at("/metadata/annotations/helm.sh~1resource-policy").asText(),
+                "uninstalling ModelGate must not delete other tools' reports");
+        assertEquals("policyreport-crd", crd.at("/metadata/labels/modelgate.dev~1optional").asText());
+        JsonNode file = Yaml.readAll(ProjectFiles.crdsDir().resolve(POLICY_REPORT_CRD)).get(0);
+        assertEquals(file.path("spec"), crd.path("spec"));
+        assertFalse(RenderedChart.render(null, Map.of("policyReports.installCrd", false)).has("CustomResourceDefinition"));
+        assertEquals(1, custom.ofKind("CustomResourceDefinition").size());
     }
 
     private static List<String> names(List<Path> files) {
@@ -319,9 +333,18 @@ class HelmChartTest {
     @Test
     void podDisruptionBudgetKeepsOneWebhookServing() {
         JsonNode pdb = defaults.one("PodDisruptionBudget");
-        assertEquals(1, pdb.at("/spec/minAvailable").asInt());
+        assertEquals(1, pdb.at("/spec/maxUnavailable").asInt());
+        assertTrue(pdb.at("/spec/minAvailable").isMissingNode());
         assertEquals(defaults.one("Deployment").at("/spec/selector"), pdb.at("/spec/selector"));
         assertEquals(2, custom.one("PodDisruptionBudget").at("/spec/minAvailable").asInt());
+        assertTrue(custom.one("PodDisruptionBudget").at("/spec/maxUnavailable").isMissingNode());
+        // one replica: the budget must still let a node drain (maxUnavailable 1, never minAvailable 1)
+        for (Map<String, Object> sets : List.<Map<String, Object>>of(Map.of("replicaCount", 1),
+                Map.of("replicaCount", 1, "podDisruptionBudget.minAvailable", 1))) {
+            JsonNode single = RenderedChart.render(null, sets).one("PodDisruptionBudget");
+            assertEquals(1, single.at("/spec/maxUnavailable").asInt(), sets.toString());
+            assertTrue(single.at("/spec/minAvailable").isMissingNode(), sets.toString());
+        }
         assertFalse(RenderedChart.render(null, Map.of("podDisruptionBudget.enabled", false)).has("PodDisruptionBudget"));
     }
 
@@ -470,6 +493,16 @@ class HelmChartTest {
             assertCommonWebhookSettings(webhook, 3, "mg-webhook", "/validate");
             assertEquals(exempt, notIn(webhook));
         }
+    }
+
+    @Test
+    void verifierResourcesReachTheOperator() {
+        Map<String, JsonNode> env = env(defaults);
+        assertEquals("250m", env.get("MODELGATE_VERIFIER_RESOURCES_REQUESTS_CPU").path("value").asText());
+        assertEquals("512Mi", env.get("MODELGATE_VERIFIER_RESOURCES_LIMITS_MEMORY").path("value").asText());
+        RenderedChart none = RenderedChart.render(null, Map.of("verifier.resources.limits.cpu", "none"));
+        assertEquals("none", env(none).get("MODELGATE_VERIFIER_RESOURCES_LIMITS_CPU").path("value").asText());
+        assertThrows(RuntimeException.class, () -> RenderedChart.render(null, Map.of("verifier.resources.limits.memory", "lots")));
     }
 
     @Test

@@ -1,23 +1,26 @@
 package dev.modelgate.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 
 /** A replica that loses the Lease must exit (the kubelet restarts it) instead of lingering without reconcilers. */
 class LeaderElectionTest {
 
     @Test
-    void losingTheLeaseExits() {
-        LeaderElectionConfiguration configuration = LeaderElection.configuration("modelgate-operator", "modelgate-system");
-        assertTrue(configuration.isExitOnStopLeading(), "a replica that stops leading must exit");
+    void losingTheLeaseWhileRunningExits() {
+        AtomicInteger exits = new AtomicInteger();
+        LeaderElectionConfiguration configuration =
+                LeaderElection.configuration("modelgate-operator", "modelgate-system", () -> false, exits::incrementAndGet);
         assertEquals("modelgate-operator", configuration.getLeaseName());
         assertEquals(Optional.of("modelgate-system"), configuration.getLeaseNamespace());
         // the SDK's defaults: a follower takes over within 15 s of the leader's last renewal
@@ -28,13 +31,21 @@ class LeaderElectionTest {
         var callbacks = configuration.getLeaderCallbacks().orElseThrow();
         callbacks.onStartLeading();
         callbacks.onNewLeader("modelgate-7d9f-abcde");
-        callbacks.onStopLeading(); // logs why; the SDK then exits
+        assertEquals(0, exits.get());
+        callbacks.onStopLeading();
+        assertEquals(1, exits.get(), "a replica that stops leading while running must exit");
     }
 
     @Test
-    void theSdkBuilderWouldNotExit() {
-        // Why LeaderElection constructs the configuration itself: the builder's build() never exits on stop leading.
-        // When an SDK upgrade changes that, this fails and the direct construction can go.
-        assertEquals(false, LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("l").build().isExitOnStopLeading());
+    void shuttingDownReleasesTheLeaseWithoutASecondExit() {
+        // The SDK's own System.exit on stop leading would run inside the JVM's shutdown hook on SIGTERM and block it
+        // forever; the exit is ours and skipped while shutting down.
+        AtomicBoolean shuttingDown = new AtomicBoolean(true);
+        AtomicInteger exits = new AtomicInteger();
+        LeaderElectionConfiguration configuration =
+                LeaderElection.configuration("l", "ns", shuttingDown::get, exits::incrementAndGet);
+        assertFalse(configuration.isExitOnStopLeading(), "the SDK must not call System.exit itself");
+        configuration.getLeaderCallbacks().orElseThrow().onStopLeading();
+        assertEquals(0, exits.get());
     }
 }
