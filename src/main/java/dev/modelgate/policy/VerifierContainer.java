@@ -27,7 +27,7 @@ public final class VerifierContainer {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /** The image's non-root user and group (Dockerfile, Jib). */
-    public static final long RUN_AS_USER = 10001;
+    public static final int RUN_AS_USER = 10001; // an int: parsed JSON holds 10001 as an int, and nodes compare by type
 
     private VerifierContainer() {
     }

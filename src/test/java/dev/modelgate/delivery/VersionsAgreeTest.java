@@ -30,6 +30,9 @@ class VersionsAgreeTest {
         Matcher m = Pattern.compile("<artifactId>modelgate</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
         assertTrue(m.find(), "pom.xml: no <version> after <artifactId>modelgate</artifactId>");
         String version = m.group(1);
+        String image = Files.readString(ProjectFiles.projectDir().resolve("src/image/pom.xml"));
+        assertTrue(image.contains("<artifactId>modelgate-image</artifactId>\n  <version>" + version + "</version>"),
+                "src/image/pom.xml must carry the project version " + version);
         JsonNode chart = Yaml.readOne(RenderedChart.chartDir().resolve("Chart.yaml"));
         assertEquals(version, chart.path("appVersion").asText(), "Chart.yaml appVersion (the default image tag)");
         assertEquals(version, chart.path("version").asText(), "Chart.yaml version");

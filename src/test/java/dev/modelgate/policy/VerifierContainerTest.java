@@ -56,6 +56,14 @@ class VerifierContainerTest {
             ((ObjectNode) tampered.path("securityContext")).remove(field);
             assertFalse(VerifierContainer.matches(tampered, expected), "without " + field + " it is not the verifier");
         }
+        // as the API server sends it back: parsed from JSON text (numbers come back as ints)
+        JsonNode parsed;
+        try {
+            parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(injected.toString());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(VerifierContainer.matches(parsed, expected), "the injected container, round-tripped through JSON");
         ObjectNode root = injected.deepCopy();
         ((ObjectNode) root.path("securityContext")).put("runAsUser", 0);
         assertFalse(VerifierContainer.matches(root, expected), "a verifier running as root is refused");
