@@ -72,6 +72,7 @@ public final class ControlPlane {
         Path dir = E2E.work().resolve("control-plane");
         Path script = home().resolve("control-plane.sh");
         try {
+            stopStale(dir);
             deleteRecursively(dir);
             Files.createDirectories(dir);
             Path log = E2E.work().resolve("control-plane-start.log");
@@ -95,10 +96,7 @@ public final class ControlPlane {
                         + "\nlogs in " + dir);
             }
             ControlPlane cp = new ControlPlane(dir, script, env);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                Operators.stopAll();
-                cp.stop();
-            }, "e2e-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(E2EExtension.Teardown::stopEverything, "e2e-stop"));
             instance = cp;
             return cp;
         } catch (IOException e) {
@@ -181,6 +179,31 @@ public final class ControlPlane {
     static synchronized void stopIfStarted() {
         if (instance != null) {
             instance.stop();
+        }
+    }
+
+    /**
+     * A run killed before its teardown leaves its processes behind: stop those recorded in {@code dir/env}, each only
+     * when its command line still names {@code dir} (a recycled pid is left alone).
+     */
+    private static void stopStale(Path dir) throws IOException {
+        Map<String, String> env = readEnv(dir.resolve("env"));
+        for (var e : env.entrySet()) {
+            if (!e.getKey().endsWith("_PID")) {
+                continue;
+            }
+            long pid = Long.parseLong(e.getValue().strip());
+            Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+            if (Files.exists(cmdline) && new String(Files.readAllBytes(cmdline)).contains(dir.toString())) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    h.destroy();
+                    try {
+                        h.onExit().get(10, TimeUnit.SECONDS);
+                    } catch (Exception notYet) {
+                        h.destroyForcibly();
+                    }
+                });
+            }
         }
     }
 

@@ -36,8 +36,18 @@ public final class E2EExtension implements BeforeEachCallback, TestWatcher {
     static final class Teardown implements AutoCloseable {
         @Override
         public void close() {
-            Operators.stopAll();
-            ControlPlane.stopIfStarted();
+            stopEverything();
+        }
+
+        /** The operators, then the control plane, which is stopped even when stopping an operator failed. */
+        static void stopEverything() {
+            try {
+                Operators.stopAll();
+            } catch (Throwable e) {
+                System.err.println("e2e: stopping the operators failed: " + e);
+            } finally {
+                ControlPlane.stopIfStarted();
+            }
         }
     }
 }
