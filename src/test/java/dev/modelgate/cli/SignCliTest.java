@@ -1,12 +1,12 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.testing.SharedFiles;
 import static dev.modelgate.integrity.ModelDirs.comfyLayout;
 import static dev.modelgate.integrity.ModelDirs.flipByte;
 import static dev.modelgate.integrity.ModelDirs.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -227,7 +227,7 @@ class SignCliTest {
     @Test
     void verifiesTheReferenceVectorFromTheCli() {
         Path vectors = Path.of("../shared/vectors/oms/scripts/tests");
-        assumeTrue(Files.isDirectory(vectors), "../shared/vectors/oms is absent: vector CLI test skipped");
+        SharedFiles.require(vectors, "vector CLI test");
         String pub = vectors.resolve("keys/certificate/signing-key-pub.pem").toString();
         CliRun ok = CliRun.of("verify", vectors.resolve("v1.0.1-elliptic-key").toString(), "--key", pub,
                 "--ignore-paths", "ignore-me");

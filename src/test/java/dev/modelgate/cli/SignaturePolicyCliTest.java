@@ -1,11 +1,11 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.testing.SharedFiles;
 import static dev.modelgate.integrity.ModelDirs.comfyLayout;
 import static dev.modelgate.integrity.ModelDirs.manifestOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelgate.integrity.ManifestEntry;
 import java.io.IOException;
@@ -172,7 +172,7 @@ class SignaturePolicyCliTest {
 
     @Test
     void certificateVectorsThroughTheCli() {
-        assumeTrue(Files.isDirectory(VECTORS), "../shared/vectors/oms is absent: certificate CLI vectors skipped");
+        SharedFiles.require(VECTORS, "certificate CLI vectors");
         String root = VECTORS.resolve("keys/certificate/ca-cert.pem").toString();
         String dir = VECTORS.resolve("v1.1.0-certificate").toString();
         CliRun ok = CliRun.of("verify", dir, "--cert-root", root, "--identity", "CN=intermediate-ca");
@@ -187,7 +187,7 @@ class SignaturePolicyCliTest {
 
     @Test
     void legacyV02NeedsTheSwitch() {
-        assumeTrue(Files.isDirectory(VECTORS), "../shared/vectors/oms is absent: v0.2 CLI vector skipped");
+        SharedFiles.require(VECTORS, "v0.2 CLI vector");
         String root = VECTORS.resolve("keys/certificate/ca-cert.pem").toString();
         String dir = VECTORS.resolve("v0.2.0-certificate").toString();
         CliRun refused = CliRun.of("verify", dir, "--cert-root", root);
@@ -208,7 +208,7 @@ class SignaturePolicyCliTest {
 
     @Test
     void keylessVectorsThroughTheCli() {
-        assumeTrue(Files.isDirectory(VECTORS), "../shared/vectors/oms is absent: keyless CLI vectors skipped");
+        SharedFiles.require(VECTORS, "keyless CLI vectors");
         String root = VECTORS.resolve("../../sigstore-java/trusted_root.json").toString();
         String dir = VECTORS.resolve("v1.1.0-sigstore").toString();
         CliRun ok = CliRun.of("verify", dir, "--identity", "stefanb@us.ibm.com", "--issuer",

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.modelgate.testing.SharedFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -46,8 +47,10 @@ class ScanVectorsTest {
     List<DynamicTest> everyVectorGetsItsExpectedVerdict() throws IOException {
         Path dir = vectors();
         Path tsv = dir.resolve("EXPECTED.tsv");
-        Assumptions.assumeTrue(Files.isRegularFile(tsv),
-                "shared scan vectors absent (" + tsv + "): the corpus test is skipped");
+        if (!Files.isRegularFile(tsv)) {
+            // One visible skipped test (a failure under CI=true) instead of an empty factory.
+            return List.of(dynamicTest("shared scan vectors", () -> SharedFiles.require(tsv, "the scan corpus test")));
+        }
         ModelScanner scanner = new ModelScanner();
         List<DynamicTest> tests = new ArrayList<>();
         List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8);

@@ -2,10 +2,10 @@ package dev.modelgate.signing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelgate.integrity.ModelDirs;
+import dev.modelgate.testing.SharedFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +77,7 @@ class GoldenPayloadTest {
             "model_folder_with_empty_file_small_shards",
             "empty_model_folder", "empty_model_folder_shard", "empty_model_folder_small_shards"})
     void statementMatchesTheReference(String golden) throws Exception {
-        assumeTrue(Files.isDirectory(GOLDEN), "../shared/vectors/oms is absent: golden payload tests skipped");
+        SharedFiles.require(GOLDEN, "golden payload tests");
         String fixture = golden.replaceAll("_(small_)?shards?$", "");
         OmsSigner.Options o = golden.endsWith("_small_shards") ? OmsSigner.Options.shards(8)
                 : golden.endsWith("_shard") ? OmsSigner.Options.shards(OmsSigner.DEFAULT_SHARD_SIZE)
@@ -138,25 +138,27 @@ class GoldenPayloadTest {
         }
     }
 
+    /**
+     * Payloads ModelGate reads but never writes: single-file models ({@code modelgate sign} signs directories) and
+     * folders with a link out of the model (refused by design). Signed by model_signing, they must still parse, with a
+     * subject consistent with their resources, so their signatures can be verified.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"sample_model_file", "sample_model_file_shard", "sample_model_file_small_shards",
-            "empty_model_file", "empty_model_file_shard", "empty_model_file_small_shards"})
-    void singleFileModelsAreNotSignedByModelGate(String golden) {
-        assumeTrue(false, golden + ": modelgate sign signs directories; single-file models (resource '.') are "
-                + "verified (v0.3.1-elliptic-key) but not written");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"symlink_model_folder", "symlink_model_folder_shard",
-            "symlink_model_folder_small_shards"})
-    void linksOutOfTheModelAreRefusedByDesign(String golden) {
-        assumeTrue(false, golden + ": the fixture links to a file outside the model; ModelGate refuses such links "
-                + "(DESIGN.md), so this payload is never produced");
+            "empty_model_file", "empty_model_file_shard", "empty_model_file_small_shards",
+            "symlink_model_folder", "symlink_model_folder_shard", "symlink_model_folder_small_shards"})
+    void referencePayloadsModelGateDoesNotWriteParse(String golden) throws Exception {
+        SharedFiles.require(GOLDEN, "golden payload tests");
+        byte[] payload = Files.readAllBytes(GOLDEN.resolve(golden));
+        OmsStatement statement = OmsStatement.parse(payload);
+        statement.requireConsistentSubject();
+        assertEquals(OmsJson.MAPPER.readTree(payload).path("predicate").path("resources").size(),
+                statement.resources().size(), golden + ": every resource is read");
     }
 
     @Test
     void theSameFixtureVerifiesAfterSigning() throws Exception {
-        assumeTrue(Files.isDirectory(GOLDEN), "../shared/vectors/oms is absent");
+        SharedFiles.require(GOLDEN, "golden payload tests");
         Path root = fixture("sample_model_folder");
         var kp = OmsKit.key(EcKeys.Curve.P256);
         OmsKit.sign(root, kp.getPrivate(), OmsSigner.Options.shards(8));

@@ -3,7 +3,6 @@ package dev.modelgate.signing;
 import static dev.modelgate.integrity.ModelDirs.flipByte;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +13,8 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import dev.modelgate.testing.SharedFiles;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,9 +37,9 @@ class KeylessVectorsTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void root() throws Exception {
-        assumeTrue(Files.isDirectory(OMS), "../shared/vectors/oms is absent: Sigstore keyless vector tests skipped");
+    @BeforeEach
+    void root() throws Exception {
+        SharedFiles.require(OMS, "Sigstore keyless vector tests");
         trustedRoot = SigstoreTrustedRoot.parse(Files.readAllBytes(OMS.resolve("sigstore-java/trusted_root.json")));
     }
 

@@ -3,7 +3,6 @@ package dev.modelgate.signing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
@@ -18,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
+import dev.modelgate.testing.SharedFiles;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,9 +36,9 @@ class OmsSchemaTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void schemas() {
-        assumeTrue(Files.isDirectory(SCHEMAS), "../shared/vectors/oms is absent: OMS schema tests skipped");
+    @BeforeEach
+    void schemas() {
+        SharedFiles.require(SCHEMAS, "OMS schema tests");
         Map<String, String> map = new HashMap<>();
         for (String s : List.of("bundle", "envelope", "statement", "predicate")) {
             map.put("https://model_signing/" + s + "/v1.0/schema",

@@ -4,7 +4,6 @@ import static dev.modelgate.integrity.ModelDirs.flipByte;
 import static dev.modelgate.integrity.ModelDirs.kinds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelgate.integrity.EngineOptions;
 import dev.modelgate.integrity.Outcome;
@@ -15,7 +14,8 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import dev.modelgate.testing.SharedFiles;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,9 +37,9 @@ class OmsVectorsTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void readKey() throws Exception {
-        assumeTrue(Files.isDirectory(VECTORS), "../shared/vectors/oms is absent: OMS vector tests skipped");
+    @BeforeEach
+    void readKey() throws Exception {
+        SharedFiles.require(VECTORS, "OMS vector tests");
         vectorKey = EcKeys.readPublicKeyPem(Files.readString(TESTS.resolve("keys/certificate/signing-key-pub.pem")));
     }
 

@@ -1,0 +1,84 @@
+package dev.modelgate.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.api.files.Yaml;
+import dev.modelgate.policy.PodContract;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every docs/examples/&lt;scenario&gt;/workloads file, applied with kubectl against the real API server, gets the
+ * outcome its {@code # expect:} line documents; an allowed Deployment's pod, created by the real
+ * controller-manager, carries the verifier and mounts the models read-only.
+ */
+@ExtendWith(E2EExtension.class)
+class ExampleWorkloadsE2EIT {
+
+    static Stream<Path> workloads() throws IOException {
+        List<Path> all = Examples.workloads();
+        assertFalse(all.isEmpty(), "no example workloads");
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("workloads")
+    void workloadGetsItsDocumentedOutcome(Path workload) throws IOException {
+        String first = Files.readAllLines(workload, StandardCharsets.UTF_8).get(0);
+        assertTrue(first.startsWith("# expect: "), workload + " has no '# expect:' first line");
+        String expect = first.substring("# expect: ".length()).trim();
+        E2E.operator();
+        ControlPlane cluster = E2E.cluster();
+        Examples.scenario(cluster, workload.getParent().getParent());
+
+        Kubectl.Result r = cluster.admin().run("apply", "-f", workload.toString());
+        if (expect.equals("allow")) {
+            assertTrue(r.ok(), workload + " is documented as allowed\n" + r);
+            JsonNode doc = Yaml.readAll(workload).get(0);
+            if (doc.path("kind").asText().equals("Deployment")) {
+                assertPodCarriesVerifier(cluster, doc);
+            }
+        } else {
+            assertTrue(expect.startsWith("deny "), workload + ": expect is neither 'allow' nor 'deny <text>'");
+            String text = expect.substring("deny ".length()).trim();
+            assertFalse(r.ok(), workload + " is documented as denied\n" + r);
+            assertTrue(r.err().contains(text), workload + ": the refusal should name '" + text + "'\n" + r);
+            assertTrue(r.err().contains("modelgate.dev"), workload + ": the refusal should come from ModelGate's webhook\n" + r);
+        }
+    }
+
+    /** The controller-manager creates the ReplicaSet and its pod; the pod went through the mutating webhook. */
+    static void assertPodCarriesVerifier(ControlPlane cluster, JsonNode deployment) {
+        String ns = deployment.path("metadata").path("namespace").asText();
+        Map<String, String> selector = Yaml.MAPPER.convertValue(deployment.path("spec").path("selector").path("matchLabels"),
+                Yaml.MAPPER.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+        Pod pod = await("a pod of Deployment " + ns + "/" + deployment.path("metadata").path("name").asText())
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cluster.client().pods().inNamespace(ns).withLabels(selector).list().getItems().stream()
+                        .findFirst().orElse(null), p -> p != null);
+        Container verifier = Fixtures.verifier(pod).orElseThrow(() -> new AssertionError(
+                "the pod the controller-manager created has no verifier as its last init-container: " + pod.getSpec()));
+        assertEquals(List.of("verify-pod"), verifier.getArgs(), "verifier args");
+        assertTrue(pod.getMetadata().getAnnotations().containsKey(PodContract.ANNOTATION_PLAN_SHA256), "plan digest annotation");
+        String volume = pod.getMetadata().getAnnotations().getOrDefault(PodContract.ANNOTATION_VOLUME, PodContract.DEFAULT_VOLUME);
+        for (Container c : pod.getSpec().getContainers()) {
+            c.getVolumeMounts().stream().filter(m -> m.getName().equals(volume)).forEach(m -> assertTrue(
+                    Boolean.TRUE.equals(m.getReadOnly()), c.getName() + " mounts the model volume writable"));
+        }
+    }
+}
