@@ -99,7 +99,11 @@ public class WebhookServer {
         try {
             WebhookCertificates.Bundle b = tls.load();
             if (!b.equals(served)) {
-                server.updateSSLOptions(new SSLOptions().setKeyCertOptions(keyCert(b))).toCompletionStage()
+                // The update replaces every SSL setting, so the cipher suites are given again (else JDK defaults,
+                // CBC suites included, would be served after the first renewal).
+                SSLOptions renewed = new SSLOptions().setKeyCertOptions(keyCert(b));
+                PREFERRED_CIPHERS.forEach(renewed::addEnabledCipherSuite);
+                server.updateSSLOptions(renewed).toCompletionStage()
                         .toCompletableFuture().get(30, TimeUnit.SECONDS);
                 served = b;
                 LOG.infof("webhook now serves the renewed certificate, valid until %s",

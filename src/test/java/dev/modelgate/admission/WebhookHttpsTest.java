@@ -371,6 +371,10 @@ class WebhookHttpsTest {
     /** The server picks AES-128-GCM whatever the client lists first, and refuses suites without AEAD. */
     @Test
     void tlsPrefersAes128GcmAndRefusesWeakerSuites() throws Exception {
+        assertOnlyAeadSuitesAreServed();
+    }
+
+    private static javax.net.ssl.SSLSocketFactory trustAll() throws Exception {
         javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
         trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
@@ -383,14 +387,24 @@ class WebhookHttpsTest {
                 return new java.security.cert.X509Certificate[0];
             }
         }}, null);
-        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
-                .createSocket("localhost", server.port())) {
+        return trustAll.getSocketFactory();
+    }
+
+    /** The serving certificate a new connection gets, as PEM-free DER bytes. */
+    private byte[] servedCertificate() throws Exception {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll().createSocket("localhost", server.port())) {
+            s.startHandshake();
+            return s.getSession().getPeerCertificates()[0].getEncoded();
+        }
+    }
+
+    private void assertOnlyAeadSuitesAreServed() throws Exception {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll().createSocket("localhost", server.port())) {
             s.setEnabledCipherSuites(new String[] {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"});
             s.startHandshake();
             assertEquals("TLS_AES_128_GCM_SHA256", s.getSession().getCipherSuite());
         }
-        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
-                .createSocket("localhost", server.port())) {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll().createSocket("localhost", server.port())) {
             s.setEnabledProtocols(new String[] {"TLSv1.2"});
             s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
                     "TLS_RSA_WITH_AES_128_GCM_SHA256"});
@@ -429,6 +443,7 @@ class WebhookHttpsTest {
         var secrets = client.secrets().inNamespace("modelgate-system");
         Secret original = secrets.withName("modelgate-webhook-tls").get();
         String originalServing = tls.current().servingCert();
+        byte[] before = servedCertificate();
         try {
             secrets.withName("modelgate-webhook-tls").delete();
             // watched, not polled: back within seconds (the timer runs hourly), with a new CA, and served
@@ -438,6 +453,9 @@ class WebhookHttpsTest {
                         && tls.current().servingCert().equals(new String(Base64.getDecoder().decode(
                                 s.getData().get("tls.crt")), StandardCharsets.UTF_8));
             });
+            // the renewed certificate is served, with the same cipher suites as before the swap
+            await().atMost(Duration.ofSeconds(10)).until(() -> !java.util.Arrays.equals(servedCertificate(), before));
+            assertOnlyAeadSuitesAreServed();
         } finally {
             // put the original back (the other tests' client trusts its CA); the watch serves it again
             Secret back = new io.fabric8.kubernetes.api.model.SecretBuilder(original).editMetadata()
