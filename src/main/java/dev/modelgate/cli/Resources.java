@@ -61,8 +61,9 @@ final class Resources {
         List<String> problems = schemaProblems("ModelSource", node);
         ModelSource source = typed(where, node, ModelSource.class, problems);
         fail(where, problems);
-        if (source.getSpec() != null && source.getSpec().getUrls() == null && source.getSpec().getOci() == null) {
-            // The CRD's CEL rule on spec (message as in the CRD).
+        JsonNode spec = node.path("spec");
+        if (spec.isObject() && !spec.has("urls") && !spec.has("oci")) {
+            // The CRD's CEL rule on spec, has(self.urls) || has(self.oci) (message as in the CRD).
             problems.add("spec.urls: a source needs spec.urls (https download prefixes) or spec.oci.repositories "
                     + "(registry prefixes)");
         }
