@@ -1,5 +1,6 @@
 package dev.modelgate.admission;
 
+import dev.modelgate.admission.tls.RotatingKeyManager;
 import dev.modelgate.admission.tls.WebhookCertificates;
 import dev.modelgate.admission.tls.WebhookTls;
 import dev.modelgate.config.ModelGateConfig;
@@ -11,8 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.KeyCertOptions;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The webhook endpoints the API server calls, {@code POST /mutate} and {@code POST /validate} (AdmissionReview v1),
- * on their own HTTPS port so their certificate can be swapped at run time ({@code updateSSLOptions}) while health
+ * on their own HTTPS port so their certificate can be swapped at run time ({@link RotatingKeyManager}) while health
  * and metrics stay on the application's HTTP port. Requests are decided on the event loop: the decision reads
  * in-memory caches only and never blocks.
  *
@@ -50,11 +50,13 @@ public class WebhookServer {
     private HttpServer server;
     private long timer = -1;
     private WebhookCertificates.Bundle served;
+    private final RotatingKeyManager keyManager = new RotatingKeyManager();
 
     void start(@Observes @Priority(10) StartupEvent ignored) throws Exception {
         served = tls.load();
+        keyManager.install(served);
         HttpServerOptions options = new HttpServerOptions().setSsl(true).setPort(config.webhook().port())
-                .setKeyCertOptions(keyCert(served)).setCompressionSupported(false);
+                .setKeyCertOptions(KeyCertOptions.wrap(keyManager)).setCompressionSupported(false);
         PREFERRED_CIPHERS.forEach(options::addEnabledCipherSuite);
         server = vertx.createHttpServer(options).requestHandler(this::handle);
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -99,12 +101,7 @@ public class WebhookServer {
         try {
             WebhookCertificates.Bundle b = tls.load();
             if (!b.equals(served)) {
-                // The update replaces every SSL setting, so the cipher suites are given again (else JDK defaults,
-                // CBC suites included, would be served after the first renewal).
-                SSLOptions renewed = new SSLOptions().setKeyCertOptions(keyCert(b));
-                PREFERRED_CIPHERS.forEach(renewed::addEnabledCipherSuite);
-                server.updateSSLOptions(renewed).toCompletionStage()
-                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                keyManager.install(b); // the next handshake gets it; connections being set up are untouched
                 served = b;
                 LOG.infof("webhook now serves the renewed certificate, valid until %s",
                         WebhookCertificates.servingNotAfter(b));
@@ -115,11 +112,6 @@ public class WebhookServer {
                     served == null ? "unknown" : WebhookCertificates.servingNotAfter(served));
             return false;
         }
-    }
-
-    private static PemKeyCertOptions keyCert(WebhookCertificates.Bundle b) {
-        return new PemKeyCertOptions().addCertValue(Buffer.buffer(b.servingCert()))
-                .addKeyValue(Buffer.buffer(b.servingKey()));
     }
 
     private void handle(HttpServerRequest req) {
