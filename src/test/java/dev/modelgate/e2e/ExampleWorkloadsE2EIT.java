@@ -42,6 +42,11 @@ class ExampleWorkloadsE2EIT {
         String first = Files.readAllLines(workload, StandardCharsets.UTF_8).get(0);
         assertTrue(first.startsWith("# expect: "), workload + " has no '# expect:' first line");
         String expect = first.substring("# expect: ".length()).trim();
+        // Image volumes (volumes[].image) exist from Kubernetes 1.31; this 1.24 server refuses the field itself, so
+        // those examples are judged by modelgate check (DocsExamplesCheckTest) and OciVolumesTest instead.
+        boolean imageVolume = Yaml.readAll(workload).get(0).at("/spec/template/spec/volumes").findParent("image") != null;
+        org.junit.jupiter.api.Assumptions.assumeFalse(imageVolume, workload.getFileName() + " mounts an image "
+                + "volume, which the v1.24 control plane does not know (Kubernetes 1.31+)");
         E2E.operator();
         ControlPlane cluster = E2E.cluster();
         Examples.scenario(cluster, workload.getParent().getParent());
