@@ -1,5 +1,6 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.integrity.IgnoreRules;
 import dev.modelgate.scan.ModelScanner;
 import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.scan.ScanFinding;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Spec;
                 "  2  no such finding, but a file could not be read or parsed (the others were still scanned)"})
 final class ScanCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders (scanned recursively).")
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders (scanned recursively, "
+            + "leaving out what approve and sign leave out: .git*, model.sig and .cache/huggingface/ at the "
+            + "folder's root). A file named explicitly is always scanned.")
     List<Path> paths;
 
     @Option(names = "--json", description = "One JSON document: every file with its format, verdict, findings "
@@ -127,8 +130,13 @@ final class ScanCommand implements Callable<Integer> {
         if (!Files.isDirectory(p)) {
             return List.of(p);
         }
+        // The same file set as approve and sign, so a Hugging Face download does not report its git and
+        // huggingface_hub metadata as files of unknown format.
+        IgnoreRules notModel = new IgnoreRules(ModelFileSet.ignoreGlobs(List.of()));
         try (Stream<Path> s = Files.walk(p)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(f -> !notModel.ignores(p.relativize(f).toString().replace('\\', '/')))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + p + ": " + e.getMessage(), e);
         }

@@ -50,7 +50,14 @@ public final class IgnoreRules {
         if (globs.isEmpty()) {
             return false;
         }
-        Path p = Path.of(relativePath);
+        Path p;
+        try {
+            p = Path.of(relativePath);
+        } catch (java.nio.file.InvalidPathException e) {
+            // A name the JVM cannot encode (no UTF-8 locale) matches no glob: it stays in the check, where an
+            // undeclared file is a stray and a declared one is refused by name. Fail closed, never ignored.
+            return false;
+        }
         Path name = p.getFileName();
         for (PathMatcher m : nameMatchers) {
             if (name != null && m.matches(name)) {

@@ -3,6 +3,7 @@ package dev.modelgate.operator;
 import dev.modelgate.api.v1alpha1.Condition;
 import dev.modelgate.api.v1alpha1.ConditionType;
 import dev.modelgate.api.v1alpha1.ModelSourceStatus;
+import dev.modelgate.api.v1alpha1.ScanSpec;
 import dev.modelgate.api.v1alpha1.TrustedModelStatus;
 import dev.modelgate.api.v1alpha1.VerificationFailure;
 import dev.modelgate.policy.Conditions;
@@ -10,6 +11,7 @@ import dev.modelgate.policy.ModelVerdict;
 import dev.modelgate.policy.SourceVerdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,6 +40,11 @@ public final class Statuses {
 
     public static TrustedModelStatus model(TrustedModelStatus previous, ModelVerdict verdict, int pods,
             VerificationFailure lastFailure, Instant now, Long generation) {
+        return model(previous, verdict, null, pods, lastFailure, now, generation);
+    }
+
+    public static TrustedModelStatus model(TrustedModelStatus previous, ModelVerdict verdict, ScanSpec scan,
+            int pods, VerificationFailure lastFailure, Instant now, Long generation) {
         TrustedModelStatus s = new TrustedModelStatus();
         s.setObservedGeneration(generation);
         s.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), verdict.conditions(),
@@ -45,8 +52,29 @@ public final class Statuses {
         s.setManifestDigest(verdict.manifestDigest());
         s.setFileCount(verdict.fileCount());
         s.setPods(pods);
+        s.setScanExceptions(scanExceptions(scan));
         s.setLastVerificationFailure(lastFailure);
         return s;
+    }
+
+    /**
+     * The reviewed scan exceptions as one short phrase, e.g. "2 allowed globals, 1 reviewed code file", or null when
+     * there are none. A count, not the lists: it stays readable in a printer column, and spec.scan holds the entries.
+     */
+    public static String scanExceptions(ScanSpec scan) {
+        if (scan == null) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        int globals = scan.getAllowGlobals().size();
+        int code = scan.getAllowCode().size();
+        if (globals > 0) {
+            parts.add(globals + (globals == 1 ? " allowed global" : " allowed globals"));
+        }
+        if (code > 0) {
+            parts.add(code + (code == 1 ? " reviewed code file" : " reviewed code files"));
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
     }
 
     /**
@@ -63,6 +91,7 @@ public final class Statuses {
                 now, generation));
         if (previous != null) {
             s.setPods(previous.getPods());
+            s.setScanExceptions(previous.getScanExceptions());
             s.setLastVerificationFailure(previous.getLastVerificationFailure());
         }
         return s;

@@ -130,7 +130,9 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
                     .toList();
 
             VerificationFailure lastFailure = verifierFeedback(model, pods, previous, now);
-            TrustedModelStatus status = Statuses.model(previous, verdict, pods.size(), lastFailure, now, generation);
+            TrustedModelStatus status = Statuses.model(previous, verdict,
+                    model.getSpec() == null ? null : model.getSpec().getScan(), pods.size(), lastFailure, now,
+                    generation);
             announceTransitions(model, previous, status, verdict);
             audit(model, verdict, sourceVerdict, pods);
             metrics.model(key, new OperatorMetrics.ModelState(verdict.ready(), verdict.revoked(),

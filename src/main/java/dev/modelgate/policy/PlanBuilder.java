@@ -27,6 +27,19 @@ import java.util.TreeMap;
  */
 public final class PlanBuilder {
 
+    /**
+     * Ignore globs every plan carries, before the cluster's own: the metadata {@code hf download --local-dir}
+     * leaves on a volume, which no loader reads. Only file names no model loader picks up: ComfyUI lists model
+     * folders recursively by extension (hidden folders included), so a {@code .safetensors} or {@code .ckpt}
+     * placed under {@code .cache/huggingface/} could be loaded and stays a stray. Root-anchored; a declared file
+     * is never ignored. See docs/verifier.md.
+     */
+    public static final List<String> HUB_METADATA_IGNORE = List.of(
+            "/.gitattributes",
+            "/.cache/huggingface/.gitignore",
+            "/.cache/huggingface/download/**.metadata",
+            "/.cache/huggingface/download/**.lock");
+
     private PlanBuilder() {
     }
 
@@ -105,8 +118,10 @@ public final class PlanBuilder {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the pod's models disagree: " + e.getMessage());
         }
+        List<String> ignore = new ArrayList<>(HUB_METADATA_IGNORE);
+        settings.ignore().stream().filter(g -> !ignore.contains(g)).forEach(ignore::add);
         VerificationPlan plan = new VerificationPlan(VerificationPlan.API_VERSION, settings.volume(), settings.root(),
-                settings.strict(), settings.ignore(), planModels, planSources);
+                settings.strict(), ignore, planModels, planSources);
         // The verifier parses strictly; a plan it would refuse must fail here, at admission, instead.
         VerificationPlan.fromJson(plan.toJson());
         return plan;

@@ -35,6 +35,7 @@ class CrdContentTest {
                 "Source string .spec.source",
                 "Files integer .status.fileCount",
                 "Pods integer .status.pods (wide)",
+                "Exceptions string .status.scanExceptions (wide)",
                 "Age date .metadata.creationTimestamp"), columns(TRUSTED_MODEL));
         assertEquals(List.of(
                 "Ready string .status.conditions[?(@.type==\"Ready\")].status",

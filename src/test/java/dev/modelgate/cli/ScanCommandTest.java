@@ -35,6 +35,38 @@ class ScanCommandTest {
     }
 
     @Test
+    void aHubDownloadIsScannedAsApproveAndSignSeeItWhileNamedFilesAreScannedAsGiven() throws Exception {
+        // What `hf download --local-dir` and `sign` leave beside the weights: git and huggingface_hub metadata
+        write("hub/.gitattributes", "*.pkl filter=lfs diff=lfs merge=lfs -text\n".getBytes());
+        write("hub/.cache/huggingface/.gitignore", "*\n".getBytes());
+        write("hub/.cache/huggingface/download/state.pkl.metadata", "0123abcd\n0123abcd\n1700000000.0\n"
+                .getBytes());
+        write("hub/model.sig", "{\"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\"}".getBytes());
+        write("hub/state.pkl", Fixtures.torchLikeStateDict());
+        // Only the folder's root is left out: the same names deeper down are files of the model.
+        Path nested = write("hub/sub/.cache/huggingface/x.pkl", Fixtures.call("posix", "system", "id"));
+
+        CliRun r = CliRun.of("scan", "--json", tmp.resolve("hub").toString());
+        JsonNode files = Json.MAPPER.readTree(r.out()).get("files");
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        files.forEach(f -> paths.add(f.get("path").asText()));
+        assertEquals(2, paths.size(), r::toString);
+        assertTrue(paths.get(0).endsWith("state.pkl") && paths.get(1).endsWith("sub/.cache/huggingface/x.pkl"),
+                paths::toString);
+        assertEquals(1, r.exitCode(), "the nested pickle is still judged: " + r);
+
+        Files.delete(nested);
+        CliRun clean = CliRun.of("scan", "--fail-on", "MEDIUM", tmp.resolve("hub").toString());
+        assertEquals(0, clean.exitCode(), clean::toString);
+        assertTrue(clean.out().contains("1 file(s)") && !clean.out().contains(".gitattributes"), clean::toString);
+
+        // A file named on the command line is scanned whatever its name.
+        CliRun named = CliRun.of("scan", "--json", tmp.resolve("hub/.gitattributes").toString(),
+                tmp.resolve("hub/.cache/huggingface/download/state.pkl.metadata").toString());
+        assertEquals(2, Json.MAPPER.readTree(named.out()).get("files").size(), named::toString);
+    }
+
+    @Test
     void maliciousFileExitsOneAndJsonNamesTheMember() throws Exception {
         write("m/evil.pt", Fixtures.zip(new ZipMember("archive/data.pkl", Fixtures.call("posix", "system", "id"))));
         write("m/ok.pkl", Fixtures.torchLikeStateDict());

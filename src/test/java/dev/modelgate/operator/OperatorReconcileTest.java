@@ -19,6 +19,7 @@ import dev.modelgate.api.v1alpha1.Condition;
 import dev.modelgate.api.v1alpha1.ConditionType;
 import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.Revocation;
+import dev.modelgate.api.v1alpha1.ScanSpec;
 import dev.modelgate.api.v1alpha1.SignatureSpec;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.api.v1alpha1.TrustedModelStatus;
@@ -367,6 +368,33 @@ class OperatorReconcileTest {
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
         assertEquals(events, cluster.events("ver", "TrustedModel", "sdxl").size());
         assertEquals(before + 1.0, metric("modelgate_verifications_total", Map.of("reason", "DigestMismatch")));
+    }
+
+    @Test
+    void reviewedScanExceptionsShowInTheStatusAndFollowTheSpec() {
+        cluster.create(source("exc-src", "https://models.example.com/exc/"));
+        TrustedModel tm = model("exc", "m", "exc-src", file("model.pt", SHA_A, 3, null),
+                file("modeling_custom.py", SHA_B, 4, null));
+        ScanSpec scan = new ScanSpec();
+        scan.setAllowGlobals(List.of("mylib.layers.Custom", "mylib.layers.Other"));
+        scan.setAllowCode(List.of("modeling_custom.py"));
+        tm.getSpec().setScan(scan);
+        cluster.create(tm);
+        cluster.create(model("exc", "plain", "exc-src", file("m.safetensors", SHA_A, 3, null)));
+
+        await().atMost(WAIT).until(() -> cluster.isTrue("exc", "m", ConditionType.READY));
+        assertEquals("2 allowed globals, 1 reviewed code file", cluster.model("exc", "m").getStatus()
+                .getScanExceptions());
+        await().atMost(WAIT).until(() -> cluster.isTrue("exc", "plain", ConditionType.READY));
+        assertEquals(null, cluster.model("exc", "plain").getStatus().getScanExceptions(),
+                "a model without exceptions shows none");
+
+        // Removing the reviewed code leaves only the globals in the status.
+        TrustedModel edited = cluster.model("exc", "m");
+        edited.getSpec().getScan().setAllowCode(List.of());
+        client.resources(TrustedModel.class).resource(edited).update();
+        await().atMost(WAIT).until(() -> "2 allowed globals".equals(cluster.model("exc", "m").getStatus()
+                .getScanExceptions()));
     }
 
     @Test

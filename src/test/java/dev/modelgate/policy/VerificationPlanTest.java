@@ -52,7 +52,9 @@ class VerificationPlanTest {
     @Test
     void canonicalBytesAreExactlyTheDocumentedShape() {
         String expected = "{\"apiVersion\":\"modelgate.dev/plan/v1\",\"volume\":\"models\",\"root\":\"/modelgate/volume\","
-                + "\"strict\":true,\"ignore\":[\"lost+found/**\"],"
+                + "\"strict\":true,\"ignore\":[\"/.gitattributes\",\"/.cache/huggingface/.gitignore\","
+                + "\"/.cache/huggingface/download/**.metadata\",\"/.cache/huggingface/download/**.lock\","
+                + "\"lost+found/**\"],"
                 + "\"models\":[{\"name\":\"sdxl-base\",\"namespace\":\"comfyui\",\"source\":\"stability-ai\","
                 + "\"manifestDigest\":\"" + dev.modelgate.policy.ModelManifests.manifest(sdxl()).digest() + "\","
                 + "\"scanPolicy\":\"enforce\",\"signature\":{\"required\":true,\"bundlePath\":\"model.sig\"},"
@@ -162,7 +164,10 @@ class VerificationPlanTest {
         assertEquals("weights", p.volume());
         assertEquals("/mnt/w", p.root());
         assertFalse(p.strict());
-        assertEquals(List.of("*.tmp"), p.ignore());
+        // the hub metadata globs every plan carries come first, then the cluster's own
+        assertEquals(List.of("/.gitattributes", "/.cache/huggingface/.gitignore",
+                "/.cache/huggingface/download/**.metadata", "/.cache/huggingface/download/**.lock", "*.tmp"),
+                p.ignore());
         assertEquals(ScanPolicy.WARN, p.models().get(0).scanPolicy());
         assertNotEquals(plan().sha256(), p.sha256());
     }

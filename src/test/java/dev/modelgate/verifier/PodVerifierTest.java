@@ -125,6 +125,35 @@ class PodVerifierTest {
     }
 
     @Test
+    void hubDownloadMetadataIsNotAStrayButALoadableFileUnderItIs() throws Exception {
+        // What `hf download --local-dir` leaves beside the weights: no loader reads these.
+        ModelDirs.write(volume.resolve(".gitattributes"), "*.safetensors filter=lfs\n".getBytes());
+        ModelDirs.write(volume.resolve(".cache/huggingface/.gitignore"), "*\n".getBytes());
+        ModelDirs.write(volume.resolve(".cache/huggingface/download/checkpoints/base.safetensors.metadata"),
+                "abc\nabc\n1700000000.0\n".getBytes());
+        ModelDirs.write(volume.resolve(".cache/huggingface/download/checkpoints/base.safetensors.lock"),
+                new byte[0]);
+        PodReport r = run();
+        assertEquals(ReasonCode.Verified, r.code(), r.toString());
+        assertTrue(ModelVolume.plan(volume, models(), sources()).ignore()
+                .containsAll(dev.modelgate.policy.PlanBuilder.HUB_METADATA_IGNORE), "the plan shows the exemption");
+
+        // ComfyUI lists model folders recursively by extension, hidden folders included: a checkpoint placed
+        // in the metadata folder could be loaded, so it stays a stray, as does the same metadata deeper down.
+        for (String stray : List.of(".cache/huggingface/download/evil.safetensors", ".cache/huggingface/evil.ckpt",
+                ".cache/huggingface/download/evil.metadata.pkl", "checkpoints/.gitattributes",
+                "loras/.cache/huggingface/.gitignore")) {
+            Path p = volume.resolve(stray);
+            ModelDirs.write(p, new byte[] {1, 2, 3});
+            PodReport bad = run();
+            assertEquals(ReasonCode.ExtraFile, bad.code(), stray + ": " + bad);
+            assertEquals(stray + ": is not part of any declared model (strict mode); remove it or add an ignore glob",
+                    bad.message());
+            Files.delete(p);
+        }
+    }
+
+    @Test
     void aMissingFileWithoutUrlIsMissing() throws Exception {
         Files.delete(volume.resolve("loras/style.safetensors"));
         PodReport r = run();

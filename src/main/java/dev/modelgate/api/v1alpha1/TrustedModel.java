@@ -30,6 +30,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         getDescription = "Number of files")
 @AdditionalPrinterColumn(name = "Pods", jsonPath = ".status.pods", type = Type.INTEGER, priority = 1,
         getDescription = "Running pods that use the model")
+@AdditionalPrinterColumn(name = "Exceptions", jsonPath = ".status.scanExceptions", type = Type.STRING,
+        priority = 1, getDescription = "Reviewed scan exceptions (spec.scan)")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class TrustedModel extends CustomResource<TrustedModelSpec, TrustedModelStatus> implements Namespaced {
 

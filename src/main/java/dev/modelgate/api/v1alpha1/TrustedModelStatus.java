@@ -35,6 +35,11 @@ public class TrustedModelStatus {
     @Min(0)
     private Integer pods;
 
+    @JsonPropertyDescription("The model's reviewed scan exceptions (spec.scan.allowGlobals, spec.scan.allowCode) "
+            + "as a count, e.g. '2 allowed globals, 1 reviewed code file'; absent when there are none.")
+    @Size(max = 128)
+    private String scanExceptions;
+
     @JsonPropertyDescription("The most recent verification failure reported for this model.")
     private VerificationFailure lastVerificationFailure;
 
@@ -81,6 +86,14 @@ public class TrustedModelStatus {
         this.pods = pods;
     }
 
+    public String getScanExceptions() {
+        return scanExceptions;
+    }
+
+    public void setScanExceptions(String scanExceptions) {
+        this.scanExceptions = scanExceptions;
+    }
+
     public VerificationFailure getLastVerificationFailure() {
         return lastVerificationFailure;
     }
@@ -97,11 +110,13 @@ public class TrustedModelStatus {
                 && Objects.equals(manifestDigest, other.manifestDigest)
                 && Objects.equals(fileCount, other.fileCount)
                 && Objects.equals(pods, other.pods)
+                && Objects.equals(scanExceptions, other.scanExceptions)
                 && Objects.equals(lastVerificationFailure, other.lastVerificationFailure);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, manifestDigest, fileCount, pods, lastVerificationFailure);
+        return Objects.hash(observedGeneration, conditions, manifestDigest, fileCount, pods, scanExceptions,
+                lastVerificationFailure);
     }
 }
