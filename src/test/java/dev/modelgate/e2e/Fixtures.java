@@ -74,6 +74,8 @@ public final class Fixtures {
             Files.createDirectories(dir.resolve("weights"));
             Files.write(dir.resolve(file), safetensors(name));
             Path yaml = E2E.work().resolve("models").resolve(namespace + "-" + name + ".yaml");
+            // approve does not overwrite without --force: a previous run's file would stop this one.
+            Files.deleteIfExists(yaml);
             run(List.of(E2E.repo().resolve("bin/modelgate").toString(), "approve", dir.toString(), "--name", name,
                     "--source", SOURCE, "--namespace", namespace, "-o", yaml.toString()));
             cluster.admin().ok("apply", "-f", yaml.toString());
