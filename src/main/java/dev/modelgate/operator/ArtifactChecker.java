@@ -74,7 +74,7 @@ public class ArtifactChecker {
     }
 
     /** Loopback registries reached over plain HTTP; from the environment, replaced by tests. */
-    void insecureRegistries(Set<String> hostPorts) {
+    public void insecureRegistries(Set<String> hostPorts) {
         this.insecure = Set.copyOf(hostPorts);
     }
 
