@@ -12,6 +12,7 @@ import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.annotation.PreDestroy;
@@ -163,13 +164,18 @@ public class ArtifactChecker {
         }
         if (repo != null && repo.getPullSecret() != null) {
             SecretRef s = repo.getPullSecret();
-            String ns = s.getNamespace() == null ? config.operator().namespace() : s.getNamespace();
+            String own = config.operator().namespace();
+            String ns = s.getNamespace() == null ? own : s.getNamespace();
+            if (!ns.equals(own)) {
+                return ArtifactCheck.draft(Condition.UNKNOWN, "CredentialsUnavailable", who + " was not checked: "
+                        + "the operator reads pull Secrets only in its own namespace " + own + ", not "
+                        + ns + "/" + s.getName() + "; copy the Secret there and list it in operator.ociPullSecrets");
+            }
             try {
                 settings = settings.withCredentials(RegistryCredentials.fromDockerConfig(dockerConfig(ns, s.getName())));
             } catch (RuntimeException e) {
                 return ArtifactCheck.draft(Condition.UNKNOWN, "CredentialsUnavailable", who + " was not checked: "
-                        + "the pull Secret " + ns + "/" + s.getName() + " cannot be used (" + e.getMessage()
-                        + "); create it with type " + DOCKER_CONFIG_TYPE);
+                        + "the pull Secret " + ns + "/" + s.getName() + " cannot be used: " + e.getMessage());
             }
         }
         try {
@@ -181,16 +187,24 @@ public class ArtifactChecker {
     }
 
     private byte[] dockerConfig(String ns, String name) {
-        Secret secret = kube.secrets().inNamespace(ns).withName(name).get();
+        Secret secret;
+        try {
+            secret = kube.secrets().inNamespace(ns).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException(e.getCode() == 403 ? "the operator may not read it: list its name in "
+                    + "the chart value operator.ociPullSecrets" : "reading it failed with HTTP " + e.getCode(), e);
+        }
         if (secret == null) {
-            throw new IllegalStateException("it does not exist");
+            throw new IllegalStateException("it does not exist; create it with type " + DOCKER_CONFIG_TYPE);
         }
         if (!DOCKER_CONFIG_TYPE.equals(secret.getType())) {
-            throw new IllegalStateException("its type is " + secret.getType() + ", not " + DOCKER_CONFIG_TYPE);
+            throw new IllegalStateException("its type is " + secret.getType() + ", not " + DOCKER_CONFIG_TYPE
+                    + "; recreate it with kubectl create secret docker-registry");
         }
         String data = secret.getData() == null ? null : secret.getData().get(".dockerconfigjson");
         if (data == null) {
-            throw new IllegalStateException("it has no .dockerconfigjson key");
+            throw new IllegalStateException("it has no .dockerconfigjson key; recreate it with kubectl create secret "
+                    + "docker-registry");
         }
         return Base64.getDecoder().decode(data);
     }

@@ -496,6 +496,51 @@ class OperatorReconcileTest {
         }
     }
 
+    /**
+     * A registry that needs credentials is checked with the source's pull Secret (read through the API in the
+     * operator's namespace); without it the condition is Unknown and names the Secret.
+     */
+    @Test
+    void theSourcesPullSecretReachesARegistryThatNeedsCredentials(@TempDir Path tmp) throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), true)) {
+            artifactChecker.insecureRegistries(Set.of(r.hostPort()));
+            byte[] weights = new byte[2048];
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", weights), "v1");
+            r.push(layout, "v1", "models/auth");
+
+            ModelSource src = source("oci-auth-src");
+            OciRepository repo = new OciRepository(r.hostPort() + "/models");
+            repo.setPullSecret(new dev.modelgate.api.v1alpha1.SecretRef("registry-pull", null));
+            src.getSpec().setOci(new OciSourceSpec(new ArrayList<>(List.of(repo))));
+            cluster.create(src);
+            TrustedModel tm = model("oci-auth", "auth", "oci-auth-src",
+                    file("model.safetensors", OciLayout.sha256(weights), weights.length, null));
+            tm.getSpec().setOci(new OciArtifactSpec(r.hostPort() + "/models/auth@" + digest));
+            cluster.create(tm);
+
+            await().atMost(WAIT).until(() -> cluster.condition("oci-auth", "auth", ConditionType.ARTIFACT_AVAILABLE)
+                    .filter(c -> "CredentialsUnavailable".equals(c.getReason())).isPresent());
+            Condition unknown = cluster.condition("oci-auth", "auth", ConditionType.ARTIFACT_AVAILABLE).orElseThrow();
+            assertEquals("Unknown", unknown.getStatus());
+            assertTrue(unknown.getMessage().contains("the pull Secret modelgate-system/registry-pull cannot be used: "
+                    + "it does not exist"), unknown.getMessage());
+
+            client.secrets().inNamespace("modelgate-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withName("registry-pull").withNamespace("modelgate-system").endMetadata()
+                    .withType("kubernetes.io/dockerconfigjson")
+                    .addToData(".dockerconfigjson", java.util.Base64.getEncoder().encodeToString(r.dockerConfig()))
+                    .build()).create();
+            ModelSource changed = cluster.source("oci-auth-src");
+            changed.getSpec().getOci().getRepositories().add(new OciRepository(r.hostPort() + "/other"));
+            client.resources(ModelSource.class).resource(changed).update();
+            await().atMost(WAIT).until(() -> cluster.isTrue("oci-auth", "auth", ConditionType.ARTIFACT_AVAILABLE));
+        } finally {
+            artifactChecker.insecureRegistries(Set.of());
+        }
+    }
+
     /** The sum of the samples of {@code name} whose labels include {@code labels}; 0 when there are none. */
     static double metric(String name, Map<String, String> labels) {
         String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
