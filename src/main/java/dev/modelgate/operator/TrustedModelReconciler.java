@@ -140,7 +140,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
 
             VerificationFailure lastFailure = verifierFeedback(model, pods, previous, now);
             // Informational only: never part of Ready, and the registry is never asked on this thread.
-            java.util.Optional<dev.modelgate.api.v1alpha1.Condition> artifact = artifacts.condition(model, source);
+            java.util.Optional<dev.modelgate.api.v1alpha1.Condition> artifact = artifactCondition(model, source);
             TrustedModelStatus status = Statuses.model(previous, verdict, artifact, pods.size(), lastFailure, now,
                     generation);
             announceTransitions(model, previous, status, verdict);
@@ -162,6 +162,18 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
             LOG.errorf(e, "TrustedModel %s could not be evaluated; it is marked not Ready until it can be", key);
             TrustedModelStatus failed = Statuses.modelError(previous, key, e, now, generation);
             return write(model, previous, failed).rescheduleAfter(java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    /** The ArtifactAvailable condition; a failure here is logged and never turns into a failed judgement. */
+    private java.util.Optional<dev.modelgate.api.v1alpha1.Condition> artifactCondition(TrustedModel model,
+            ModelSource source) {
+        try {
+            return artifacts.condition(model, source);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "TrustedModel %s/%s: the OCI artifact check could not be scheduled",
+                    model.getMetadata().getNamespace(), model.getMetadata().getName());
+            return java.util.Optional.empty();
         }
     }
 

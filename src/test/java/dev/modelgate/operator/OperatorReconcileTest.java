@@ -481,10 +481,14 @@ class OperatorReconcileTest {
             assertTrue(r.blobGets("models/qwen").isEmpty(), "the operator reads manifests only");
 
             r.deleteManifest("models/qwen", digest);
-            // A change of the source is a new input: the model is checked again at once.
-            ModelSource changed = cluster.source("oci-src");
-            changed.getSpec().getOci().getRepositories().add(new OciRepository(r.hostPort() + "/other"));
-            client.resources(ModelSource.class).resource(changed).update();
+            // Within the interval (1h) nothing is asked again, whatever wakes the model ...
+            cluster.runningPod("oci", "user-1", "qwen");
+            await().atMost(WAIT).until(() -> Integer.valueOf(1).equals(cluster.model("oci", "qwen").getStatus()
+                    .getPods()));
+            assertTrue(cluster.isTrue("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE));
+            // ... once it has passed, the next reconcile checks again.
+            clock.advance(Duration.ofMinutes(61));
+            cluster.runningPod("oci", "user-2", "qwen");
             await().atMost(WAIT).until(() -> cluster.isFalse("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE));
             Condition missing = cluster.condition("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE).orElseThrow();
             assertEquals("ManifestMissing", missing.getReason(), missing.getMessage());
