@@ -101,6 +101,13 @@ public interface ModelGateConfig {
 
         /** Leader election of the reconcilers (active in the prod profile; webhooks are served by every replica). */
         LeaderElection leaderElection();
+
+        /**
+         * How often the leader checks that each OCI TrustedModel's manifest is still in its registry and still maps to
+         * spec.files (the ArtifactAvailable condition; never part of Ready or admission).
+         */
+        @WithDefault("1h")
+        Duration ociCheckInterval();
     }
 
     interface Audit {

@@ -26,15 +26,34 @@ public final class OciException extends Exception {
     }
 
     private final Kind kind;
+    private final boolean missing;
 
     public OciException(Kind kind, String message) {
         super(message);
         this.kind = kind;
+        this.missing = false;
+    }
+
+    private OciException(String message) {
+        super(message);
+        this.kind = Kind.BAD_INPUT;
+        this.missing = true;
+    }
+
+    /** The registry answered 404 for the manifest (or its repository): a {@link Kind#BAD_INPUT} marked as missing. */
+    public static OciException missingManifest(String message) {
+        return new OciException(message);
+    }
+
+    /** Whether the registry said the manifest does not exist (as opposed to any other failure). */
+    public boolean missing() {
+        return missing;
     }
 
     public OciException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+        this.missing = false;
     }
 
     public Kind kind() {

@@ -182,7 +182,7 @@ public final class RegistryClient {
         byte[] body;
         try (InputStream in = r.body()) {
             if (r.statusCode() == 404) {
-                throw new OciException(OciException.Kind.BAD_INPUT, what + ": the registry has no such manifest ("
+                throw OciException.missingManifest(what + ": the registry has no such manifest ("
                         + registryError(in) + "); check the repository, tag and digest");
             }
             expectOk(r, in, what, "its manifest");

@@ -40,14 +40,23 @@ public final class Statuses {
 
     public static TrustedModelStatus model(TrustedModelStatus previous, ModelVerdict verdict, int pods,
             VerificationFailure lastFailure, Instant now, Long generation) {
-        return model(previous, verdict, null, pods, lastFailure, now, generation);
+        return model(previous, verdict, null, Optional.empty(), pods, lastFailure, now, generation);
     }
 
+    /** As above, with the ArtifactAvailable condition of an OCI model appended (it never changes Ready). */
+    public static TrustedModelStatus model(TrustedModelStatus previous, ModelVerdict verdict,
+            Optional<Condition> artifact, int pods, VerificationFailure lastFailure, Instant now, Long generation) {
+        return model(previous, verdict, null, artifact, pods, lastFailure, now, generation);
+    }
+
+    /** The full status: the verdict, the reviewed scan exceptions, and an OCI model's ArtifactAvailable condition. */
     public static TrustedModelStatus model(TrustedModelStatus previous, ModelVerdict verdict, ScanSpec scan,
-            int pods, VerificationFailure lastFailure, Instant now, Long generation) {
+            Optional<Condition> artifact, int pods, VerificationFailure lastFailure, Instant now, Long generation) {
         TrustedModelStatus s = new TrustedModelStatus();
         s.setObservedGeneration(generation);
-        s.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), verdict.conditions(),
+        List<Condition> drafts = new java.util.ArrayList<>(verdict.conditions());
+        artifact.ifPresent(drafts::add);
+        s.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), drafts,
                 now, generation));
         s.setManifestDigest(verdict.manifestDigest());
         s.setFileCount(verdict.fileCount());
@@ -90,6 +99,8 @@ public final class Statuses {
                         + " could not be evaluated (" + e + "); the operator retries, check its log")),
                 now, generation));
         if (previous != null) {
+            // the registry check is independent of the failed judgement: keep its last answer
+            Condition.find(previous.getConditions(), ConditionType.ARTIFACT_AVAILABLE).ifPresent(s.getConditions()::add);
             s.setPods(previous.getPods());
             s.setScanExceptions(previous.getScanExceptions());
             s.setLastVerificationFailure(previous.getLastVerificationFailure());

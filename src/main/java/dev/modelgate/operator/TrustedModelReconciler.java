@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -71,6 +72,9 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
     @Inject
     VerdictCache verdicts;
 
+    @Inject
+    ArtifactChecker artifacts;
+
     @Override
     public List<EventSource<?, TrustedModel>> prepareEventSources(EventSourceContext<TrustedModel> context) {
         context.getPrimaryCache().addIndexer(SOURCE_INDEX, tm -> tm.getSpec() == null
@@ -96,7 +100,11 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
                         .map(model -> new ResourceID(model, pod.getMetadata().getNamespace()))
                         .collect(Collectors.toSet()))
                 .build();
-        return List.of(new InformerEventSource<>(sources, context), new InformerEventSource<>(pods, context));
+        // Wakes a model when its background registry check has a new answer (ArtifactChecker).
+        SimpleInboundEventSource<TrustedModel> artifactChecks = new SimpleInboundEventSource<>("artifactchecks");
+        artifacts.wakeUpThrough(artifactChecks);
+        return List.of(new InformerEventSource<>(sources, context), new InformerEventSource<>(pods, context),
+                artifactChecks);
     }
 
     /** Whether an update of a ModelSource can change the verdict of the models naming it. */
@@ -112,6 +120,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
         String key = ns + "/" + name;
         if (context.isPrimaryResourceDeleted()) {
             ledger.replace(ns, name, List.of());
+            artifacts.forget(ns, name);
             metrics.modelDeleted(key);
             metrics.reconciled(KIND, true);
             return UpdateControl.noUpdate();
@@ -130,8 +139,10 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
                     .toList();
 
             VerificationFailure lastFailure = verifierFeedback(model, pods, previous, now);
+            // Informational only: never part of Ready, and the registry is never asked on this thread.
+            java.util.Optional<dev.modelgate.api.v1alpha1.Condition> artifact = artifactCondition(model, source);
             TrustedModelStatus status = Statuses.model(previous, verdict,
-                    model.getSpec() == null ? null : model.getSpec().getScan(), pods.size(), lastFailure, now,
+                    model.getSpec() == null ? null : model.getSpec().getScan(), artifact, pods.size(), lastFailure, now,
                     generation);
             announceTransitions(model, previous, status, verdict);
             audit(model, verdict, sourceVerdict, pods);
@@ -139,7 +150,11 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
                     verdict.reviewDue()), verdict.revoked() ? podKeys(pods) : Set.of());
             metrics.reconciled(KIND, true);
             UpdateControl<TrustedModel> control = write(model, previous, status);
-            Statuses.wakeUpIn(verdict.nextChange(), now).ifPresent(control::rescheduleAfter);
+            java.util.Optional<java.time.Duration> wake = Statuses.wakeUpIn(verdict.nextChange(), now);
+            java.util.Optional<java.time.Duration> check = artifact.isPresent() ? artifacts.nextCheckIn(model)
+                    : java.util.Optional.empty();
+            java.util.stream.Stream.of(wake, check).flatMap(java.util.Optional::stream)
+                    .min(Comparator.naturalOrder()).ifPresent(control::rescheduleAfter);
             return control;
         } catch (RuntimeException e) {
             // Fail closed: a model that cannot be judged is not Ready. JOSDK retries with back-off.
@@ -148,6 +163,18 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
             LOG.errorf(e, "TrustedModel %s could not be evaluated; it is marked not Ready until it can be", key);
             TrustedModelStatus failed = Statuses.modelError(previous, key, e, now, generation);
             return write(model, previous, failed).rescheduleAfter(java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    /** The ArtifactAvailable condition; a failure here is logged and never turns into a failed judgement. */
+    private java.util.Optional<dev.modelgate.api.v1alpha1.Condition> artifactCondition(TrustedModel model,
+            ModelSource source) {
+        try {
+            return artifacts.condition(model, source);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "TrustedModel %s/%s: the OCI artifact check could not be scheduled",
+                    model.getMetadata().getNamespace(), model.getMetadata().getName());
+            return java.util.Optional.empty();
         }
     }
 

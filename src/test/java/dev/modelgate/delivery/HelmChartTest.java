@@ -252,6 +252,7 @@ class HelmChartTest {
                 Map.entry("MODELGATE_ADMISSION_GUARD_ALLOWED_GROUPS", "platform-admins"),
                 Map.entry("MODELGATE_ADMISSION_ALLOWED_VOLUME_TYPES", "csi,hostPath"),
                 Map.entry("MODELGATE_OPERATOR_RESYNC", "5m"),
+                Map.entry("MODELGATE_OPERATOR_OCI_CHECK_INTERVAL", "30m"),
                 Map.entry("MODELGATE_WEBHOOK_TLS_SOURCE", "cert-manager"),
                 Map.entry("MODELGATE_WEBHOOK_SECRET_NAME", "mg-tls"),
                 Map.entry("MODELGATE_WEBHOOK_SERVICE_NAME", "mg-webhook"),
@@ -395,8 +396,9 @@ class HelmChartTest {
                 " secrets get,list,watch,update [modelgate-webhook-tls]",
                 "coordination.k8s.io leases get,create,update,patch")), grants(role));
         // with cert-manager writing the Secret, the operator only reads it
+        // ... and registry pull Secrets only when named in operator.ociPullSecrets
         assertEquals(new TreeSet<>(List.of(
-                " secrets get [mg-tls]",
+                " secrets get [mg-tls]", " secrets get [registry-pull]",
                 "coordination.k8s.io leases get,create,update,patch")), grants(custom.one("Role")));
         for (RenderedChart chart : List.of(defaults, custom)) {
             assertFalse(grants(chart.one("ClusterRole")).stream().anyMatch(g -> g.contains("secrets")),

@@ -152,7 +152,9 @@ class InstallOnApiServerTest {
 
     /** What the operator never needs; least privilege means these are refused. */
     static final List<String> NOT_GRANTED = List.of(
-            "get secrets -n kube-system", "get secrets/other -n " + NAMESPACE, "list secrets -n " + NAMESPACE,
+            "get secrets -n kube-system", "get secrets/other -n " + NAMESPACE,
+            // pull Secrets are readable only when named in operator.ociPullSecrets (none by default)
+            "get secrets/registry-pull -n " + NAMESPACE, "list secrets -n " + NAMESPACE,
             "delete secrets/modelgate-webhook-tls -n " + NAMESPACE,
             "update trustedmodels.modelgate.dev", "patch trustedmodels.modelgate.dev", "delete trustedmodels.modelgate.dev",
             "create pods -n comfyui", "patch pods -n comfyui", "delete pods -n comfyui",

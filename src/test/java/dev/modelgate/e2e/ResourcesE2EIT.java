@@ -62,11 +62,11 @@ class ResourcesE2EIT {
         ControlPlane cluster = E2E.cluster();
         Examples.scenario(cluster, Examples.ROOT.resolve("comfyui"));
         Fixtures.awaitModelReady(cluster, NS, "sdxl-base");
-        // PODS has priority 1: in the wide view only.
+        // PODS and EXCEPTIONS have priority 1: in the wide view only.
         Kubectl.Result glance = cluster.admin().ok("get", "trustedmodels", "-n", NS);
         assertEquals(List.of("NAME", "READY", "SOURCE", "FILES", "AGE"), header(glance), glance.out());
         Kubectl.Result models = cluster.admin().ok("get", "trustedmodels", "-n", NS, "-o", "wide");
-        assertEquals(List.of("NAME", "READY", "SOURCE", "FILES", "PODS", "AGE"), header(models), models.out());
+        assertEquals(List.of("NAME", "READY", "SOURCE", "FILES", "PODS", "EXCEPTIONS", "AGE"), header(models), models.out());
         String row = models.out().lines().filter(l -> l.startsWith("sdxl-base ")).findFirst().orElseThrow();
         List<String> cells = List.of(row.trim().split("\\s+"));
         assertEquals("True", cells.get(1), row);

@@ -142,6 +142,18 @@ public final class LocalRegistry implements AutoCloseable {
         }
     }
 
+    /** Deletes a manifest through the registry's API (deletion is enabled in the test configuration). */
+    public void deleteManifest(String repository, String digest) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/" + repository + "/manifests/" + digest)
+                .toURL().openConnection();
+        c.setRequestMethod("DELETE");
+        int code = c.getResponseCode();
+        c.disconnect();
+        if (code != 202) {
+            fail("the registry answered " + code + " to deleting " + repository + "@" + digest);
+        }
+    }
+
     /** Access-log lines of GET requests for whole or ranged blobs of {@code repository} (not HEAD). */
     public List<String> blobGets(String repository) throws IOException {
         String needle = "\"GET /v2/" + repository + "/blobs/";

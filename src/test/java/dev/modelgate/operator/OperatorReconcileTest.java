@@ -18,12 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelgate.api.v1alpha1.Condition;
 import dev.modelgate.api.v1alpha1.ConditionType;
 import dev.modelgate.api.v1alpha1.ModelSource;
+import dev.modelgate.api.v1alpha1.OciArtifactSpec;
+import dev.modelgate.api.v1alpha1.OciRepository;
+import dev.modelgate.api.v1alpha1.OciSourceSpec;
 import dev.modelgate.api.v1alpha1.Revocation;
 import dev.modelgate.api.v1alpha1.ScanSpec;
 import dev.modelgate.api.v1alpha1.SignatureSpec;
 import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.api.v1alpha1.TrustedModelStatus;
 import dev.modelgate.api.v1alpha1.VerificationFailure;
+import dev.modelgate.oci.LocalRegistry;
+import dev.modelgate.oci.OciLayout;
 import dev.modelgate.policy.ModelManifests;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -37,16 +42,19 @@ import jakarta.inject.Inject;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator against the Fabric8 mock API server: statuses, Events, PolicyReports and metrics as a cluster would
@@ -63,6 +71,9 @@ class OperatorReconcileTest {
 
     @Inject
     SettableClock clock;
+
+    @Inject
+    ArtifactChecker artifactChecker;
 
     private ClusterFixtures cluster;
 
@@ -462,6 +473,104 @@ class OperatorReconcileTest {
         TrustedModel tm = model(ns, name, source, file(name + ".safetensors", SHA_A, 3, null));
         tm.getSpec().setSignature(new SignatureSpec());
         return tm;
+    }
+
+    /**
+     * An OCI model's artifact is checked in its registry in the background: present and matching is True; once the
+     * manifest is deleted the next check says ManifestMissing. Ready follows the judges alone throughout.
+     */
+    @Test
+    void anOciModelsArtifactIsCheckedInTheRegistryWithoutTouchingReady(@TempDir Path tmp) throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            artifactChecker.insecureRegistries(Set.of(r.hostPort()));
+            byte[] config = "{\"model_type\":\"qwen3\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] weights = new byte[4096];
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("config.json", config, "model.safetensors", weights),
+                    "v1");
+            r.push(layout, "v1", "models/qwen");
+
+            ModelSource src = source("oci-src");
+            src.getSpec().setOci(new OciSourceSpec(new ArrayList<>(List.of(new OciRepository(r.hostPort()
+                    + "/models")))));
+            cluster.create(src);
+            TrustedModel tm = model("oci", "qwen", "oci-src",
+                    file("config.json", OciLayout.sha256(config), config.length, null),
+                    file("model.safetensors", OciLayout.sha256(weights), weights.length, null));
+            tm.getSpec().setOci(new OciArtifactSpec(r.hostPort() + "/models/qwen@" + digest));
+            cluster.create(tm);
+
+            await().atMost(WAIT).until(() -> cluster.isTrue("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE));
+            Condition available = cluster.condition("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE).orElseThrow();
+            assertEquals("ManifestPresent", available.getReason());
+            assertEquals(1L, available.getObservedGeneration());
+            assertTrue(cluster.isTrue("oci", "qwen", ConditionType.READY));
+            assertTrue(r.blobGets("models/qwen").isEmpty(), "the operator reads manifests only");
+
+            r.deleteManifest("models/qwen", digest);
+            // Within the interval (1h) nothing is asked again, whatever wakes the model ...
+            cluster.runningPod("oci", "user-1", "qwen");
+            await().atMost(WAIT).until(() -> Integer.valueOf(1).equals(cluster.model("oci", "qwen").getStatus()
+                    .getPods()));
+            assertTrue(cluster.isTrue("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE));
+            // ... once it has passed, the next reconcile checks again.
+            clock.advance(Duration.ofMinutes(61));
+            cluster.runningPod("oci", "user-2", "qwen");
+            await().atMost(WAIT).until(() -> cluster.isFalse("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE));
+            Condition missing = cluster.condition("oci", "qwen", ConditionType.ARTIFACT_AVAILABLE).orElseThrow();
+            assertEquals("ManifestMissing", missing.getReason(), missing.getMessage());
+            assertTrue(missing.getMessage().startsWith("the artifact " + r.hostPort() + "/models/qwen@" + digest
+                    + " of TrustedModel qwen is no longer in the registry"), missing.getMessage());
+            assertTrue(cluster.isTrue("oci", "qwen", ConditionType.READY), "admission never waits on the registry");
+        } finally {
+            artifactChecker.insecureRegistries(Set.of());
+        }
+    }
+
+    /**
+     * A registry that needs credentials is checked with the source's pull Secret (read through the API in the
+     * operator's namespace); without it the condition is Unknown and names the Secret.
+     */
+    @Test
+    void theSourcesPullSecretReachesARegistryThatNeedsCredentials(@TempDir Path tmp) throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), true)) {
+            artifactChecker.insecureRegistries(Set.of(r.hostPort()));
+            byte[] weights = new byte[2048];
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", weights), "v1");
+            r.push(layout, "v1", "models/auth");
+
+            ModelSource src = source("oci-auth-src");
+            OciRepository repo = new OciRepository(r.hostPort() + "/models");
+            repo.setPullSecret(new dev.modelgate.api.v1alpha1.SecretRef("registry-pull", null));
+            src.getSpec().setOci(new OciSourceSpec(new ArrayList<>(List.of(repo))));
+            cluster.create(src);
+            TrustedModel tm = model("oci-auth", "auth", "oci-auth-src",
+                    file("model.safetensors", OciLayout.sha256(weights), weights.length, null));
+            tm.getSpec().setOci(new OciArtifactSpec(r.hostPort() + "/models/auth@" + digest));
+            cluster.create(tm);
+
+            await().atMost(WAIT).until(() -> cluster.condition("oci-auth", "auth", ConditionType.ARTIFACT_AVAILABLE)
+                    .filter(c -> "CredentialsUnavailable".equals(c.getReason())).isPresent());
+            Condition unknown = cluster.condition("oci-auth", "auth", ConditionType.ARTIFACT_AVAILABLE).orElseThrow();
+            assertEquals("Unknown", unknown.getStatus());
+            assertTrue(unknown.getMessage().contains("the pull Secret modelgate-system/registry-pull cannot be used: "
+                    + "it does not exist"), unknown.getMessage());
+
+            client.secrets().inNamespace("modelgate-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withName("registry-pull").withNamespace("modelgate-system").endMetadata()
+                    .withType("kubernetes.io/dockerconfigjson")
+                    .addToData(".dockerconfigjson", java.util.Base64.getEncoder().encodeToString(r.dockerConfig()))
+                    .build()).create();
+            ModelSource changed = cluster.source("oci-auth-src");
+            changed.getSpec().getOci().getRepositories().add(new OciRepository(r.hostPort() + "/other"));
+            client.resources(ModelSource.class).resource(changed).update();
+            await().atMost(WAIT).until(() -> cluster.isTrue("oci-auth", "auth", ConditionType.ARTIFACT_AVAILABLE));
+        } finally {
+            artifactChecker.insecureRegistries(Set.of());
+        }
     }
 
     /** The sum of the samples of {@code name} whose labels include {@code labels}; 0 when there are none. */

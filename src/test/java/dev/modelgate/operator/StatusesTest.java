@@ -77,6 +77,22 @@ class StatusesTest {
         assertEquals(3, failed.getPods());
     }
 
+    @Test
+    void aMissingArtifactLeavesReadyAloneAndSurvivesAFailedJudgement() {
+        TrustedModel tm = model("ns", "m", "hf", file("a.gguf", SHA_A, 1, null));
+        Instant t0 = Instant.parse("2026-06-01T00:00:00Z");
+        Condition missing = ArtifactCheck.draft(Condition.FALSE, "ManifestMissing", "gone");
+        TrustedModelStatus without = Statuses.model(null, verdict(tm, t0), 0, null, t0, 1L);
+        TrustedModelStatus with = Statuses.model(null, verdict(tm, t0), Optional.of(missing), 0, null, t0, 1L);
+        assertEquals(Condition.find(without.getConditions(), ConditionType.READY),
+                Condition.find(with.getConditions(), ConditionType.READY));
+        Condition artifact = Condition.find(with.getConditions(), ConditionType.ARTIFACT_AVAILABLE).orElseThrow();
+        assertEquals("ManifestMissing", artifact.getReason());
+        assertEquals(1L, artifact.getObservedGeneration());
+        TrustedModelStatus failed = Statuses.modelError(with, "ns/m", new IllegalStateException("boom"), t0, 1L);
+        assertEquals(Optional.of(artifact), Condition.find(failed.getConditions(), ConditionType.ARTIFACT_AVAILABLE));
+    }
+
     private ModelVerdict verdict(TrustedModel tm, Instant now) {
         return ModelJudge.judge(tm, src, SourceJudge.judge(src, now), now);
     }

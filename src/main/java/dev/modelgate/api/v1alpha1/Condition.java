@@ -21,7 +21,7 @@ public class Condition {
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
-    @JsonPropertyDescription("Condition type: Ready, SourceTrusted, ReviewDue or Revoked.")
+    @JsonPropertyDescription("Condition type: Ready, SourceTrusted, ReviewDue, Revoked or ArtifactAvailable.")
     @Required
     @Pattern(ApiPatterns.CONDITION_TYPE)
     @Size(max = 316)

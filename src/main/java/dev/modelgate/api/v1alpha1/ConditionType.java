@@ -15,6 +15,12 @@ public final class ConditionType {
     /** The TrustedModel carries spec.revoked. */
     public static final String REVOKED = "Revoked";
 
+    /**
+     * An OCI TrustedModel's manifest is still in its registry and still maps to spec.files; informational, checked in
+     * the background, never part of Ready.
+     */
+    public static final String ARTIFACT_AVAILABLE = "ArtifactAvailable";
+
     private ConditionType() {
     }
 }

@@ -18,7 +18,7 @@ public class TrustedModelStatus {
     @Min(0)
     private Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, SourceTrusted, ReviewDue and Revoked; one entry per type.")
+    @JsonPropertyDescription("Ready, SourceTrusted, ReviewDue, Revoked and, for OCI models, ArtifactAvailable (informational, never part of Ready); one entry per type.")
     @Size(max = 16)
     @ListMapKeys("type")
     private List<Condition> conditions = new ArrayList<>();
