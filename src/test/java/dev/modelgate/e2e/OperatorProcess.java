@@ -85,6 +85,11 @@ public final class OperatorProcess {
         return process.pid();
     }
 
+    /** The exit status; only once the process has ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
