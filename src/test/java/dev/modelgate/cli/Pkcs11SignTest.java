@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,18 +39,17 @@ class Pkcs11SignTest {
     Path config;
     Path pinFile;
 
-    @BeforeAll
-    static void findSoftHsm() {
+    // Looked up once per class; whether the tests can run is decided per test in token().
+    static {
         library = LIBRARIES.stream().filter(Files::isRegularFile).findFirst().orElse(null);
-        util = Files.isExecutable(Path.of("/usr/bin/softhsm2-util"))
-                || Files.isExecutable(Path.of("/usr/local/bin/softhsm2-util"));
     }
 
-    static boolean util;
+    static final boolean util = Files.isExecutable(Path.of("/usr/bin/softhsm2-util"))
+            || Files.isExecutable(Path.of("/usr/local/bin/softhsm2-util"));
 
     @BeforeEach
     void token() throws Exception {
-        // Per test, so a machine without SoftHSM2 reports each test as skipped (an assumption in @BeforeAll would
+        // Per test, so a machine without SoftHSM2 reports each test as skipped (a class-level assumption would
         // make the class vanish); CI installs it (.ci/run), so there its absence is a failure.
         String why = "SoftHSM2 is not installed (apt-get install softhsm2): PKCS#11 signing is NOT tested";
         if (library == null || !util) {
