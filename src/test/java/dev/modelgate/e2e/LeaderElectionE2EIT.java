@@ -27,8 +27,13 @@ class LeaderElectionE2EIT {
 
     static final String LEASE = "modelgate-operator";
     static final String NS = "e2e-ha";
-    /** JOSDK's default lease duration and retry period: the longest a follower may wait for an expired lease. */
-    static final Duration TAKEOVER = Duration.ofSeconds(15 + 2);
+    /**
+     * A leader that stops gives the Lease back, so the follower takes it at its next retry (2 s, plus Fabric8's
+     * jitter). The bound is the one for a leader that could not release (lease duration 15 s after its last renewal,
+     * up to 2 s before the stop, plus a jittered retry of up to 4.4 s) with room for a loaded CI machine: the test is
+     * about the handover and admission, and the release itself is asserted directly below.
+     */
+    static final Duration TAKEOVER = Duration.ofSeconds(30);
 
     @Test
     void oneLeaderBothServeAndTheFollowerTakesOverWithoutAnAdmissionGap() throws Exception {
@@ -82,7 +87,10 @@ class LeaderElectionE2EIT {
             OperatorProcess.sleep(1000);
 
             long stopped = System.nanoTime();
-            leader.stop();
+            leader.stop(); // returns once the process has exited
+            String afterStop = holder(c);
+            assertTrue(afterStop == null || afterStop.isEmpty() || afterStop.equals(follower.name),
+                    "a leader that shuts down must release the Lease, but it is still held by " + afterStop);
             await("the follower " + follower.name + " takes the Lease").atMost(TAKEOVER).pollInterval(Duration.ofMillis(200))
                     .until(() -> follower.name.equals(holder(c)));
             Duration takeover = Duration.ofNanos(System.nanoTime() - stopped);
