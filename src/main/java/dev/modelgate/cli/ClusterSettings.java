@@ -28,6 +28,9 @@ import java.util.Properties;
  */
 final class ClusterSettings {
 
+    /** The chart's default release namespace ({@code check --release-namespace}). */
+    static final String DEFAULT_RELEASE_NAMESPACE = "modelgate-system";
+
     private ClusterSettings() {
     }
 

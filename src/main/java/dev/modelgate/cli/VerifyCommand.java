@@ -15,6 +15,8 @@ import dev.modelgate.integrity.Outcome;
 import dev.modelgate.integrity.ScanCheck;
 import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.policy.ModelManifests;
+import dev.modelgate.policy.PlanBuilder;
+import dev.modelgate.policy.PolicySettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +95,16 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON line per file and a summary line, instead of text.")
     boolean json;
 
+    @Option(names = {"--values", "-f"}, paramLabel = "FILE",
+            description = "With --model: the Helm values the cluster's ModelGate was installed with; its "
+                    + "verifier.strict and verifier.ignore apply, as on the cluster's model volume (default: the "
+                    + "chart's defaults).")
+    Path values;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Instead of --values: a properties file with the operator's modelgate.* keys.")
+    Path config;
+
     @Option(names = "--scan", paramLabel = "POLICY",
             description = "Scan policy for every file: enforce (a CRITICAL or HIGH finding fails), warn (reported "
                     + "only) or off. Default: each TrustedModel's spec.scan.policy, enforce when unset.")
@@ -115,9 +127,9 @@ final class VerifyCommand implements Callable<Integer> {
         VerifySignature.Trust trust = new VerifySignature.Trust(keys, certRoots, identities, issuer, trustedRoot,
                 legacyV02);
         if (trust.any()) {
-            if (!models.isEmpty() || lenient || !sources.isEmpty()) {
+            if (!models.isEmpty() || lenient || !sources.isEmpty() || values != null || config != null) {
                 throw new BadInputException("--key, --cert-root and --issuer check a signature: they do not combine "
-                        + "with --model, --source or --no-strict");
+                        + "with --model, --source, --no-strict, --values or --config");
             }
             return VerifySignature.run(spec.commandLine(), dir, trust, signature, ignorePaths, engine.toOptions(), json);
         }
@@ -153,16 +165,21 @@ final class VerifyCommand implements Callable<Integer> {
         }
         ScanCheck scanCheck = new ScanCheck(scanPolicies(declared), scanExceptions(declared));
         printExceptions(declared);
-        // The file set approve and sign use (no .git*, no huggingface_hub metadata), and the models' own bundles,
-        // which docs/verifier.md exempts from the strict check as the verifier does.
-        List<String> globs = ModelFileSet.ignoreGlobs(engine.ignore);
+        // Exactly what the cluster's verifier leaves alone on the model volume (the plan's Hugging Face metadata
+        // globs, the installation's verifier.ignore, the models' own bundles), so a folder that passes here passes
+        // there; --ignore adds to it. approve and sign pin a narrower set (no .git*, no .cache/huggingface/), and
+        // what they leave out but the cluster would not ignore is reported here as the cluster would report it.
+        PolicySettings cluster = clusterSettings();
+        List<String> globs = new ArrayList<>(PlanBuilder.HUB_METADATA_IGNORE);
+        globs.addAll(cluster.ignoreGlobs());
         for (TrustedModel tm : declared) {
             String bundle = tm.getSpec().getSignature() == null ? SignatureSpec.DEFAULT_BUNDLE_PATH
                     : tm.getSpec().getSignature().bundlePathOrDefault();
             globs.add("/" + VerifyPolicy.escapeGlob(bundle));
         }
-        EngineOptions checked = engine.toOptions().withIgnore(new IgnoreRules(globs)).withStrict(!lenient)
-                .withChecks(List.of(scanCheck));
+        globs.addAll(engine.ignore);
+        EngineOptions checked = engine.toOptions().withIgnore(new IgnoreRules(globs))
+                .withStrict(cluster.strict() && !lenient).withChecks(List.of(scanCheck));
         if (!sources.isEmpty()) {
             return VerifyPolicy.run(spec.commandLine(), dir, declared, manifest, ModelSourceFiles.read(sources, declared),
                     checked, scanCheck, legacyV02, json);
@@ -174,6 +191,15 @@ final class VerifyCommand implements Callable<Integer> {
             printText(report, manifest, names);
         }
         return report.exitCode();
+    }
+
+    /** The installation's settings (--values or --config over the chart's defaults), for the volume check. */
+    private PolicySettings clusterSettings() {
+        if (values != null && config != null) {
+            throw new BadInputException("give --values (Helm values) or --config (properties), not both");
+        }
+        return config != null ? ClusterSettings.fromProperties(config, ClusterSettings.DEFAULT_RELEASE_NAMESPACE)
+                : ClusterSettings.fromValues(values, ClusterSettings.DEFAULT_RELEASE_NAMESPACE);
     }
 
     /** The scan policy of each declared path: --scan, else its model's spec.scan.policy (null = enforce). */

@@ -74,6 +74,43 @@ class OnboardingFlowTest {
         assertTrue(stray.err().contains("extra.py: is not part of any declared model"), stray::toString);
     }
 
+    /**
+     * The local check leaves alone exactly what the cluster's verifier leaves alone (the plan's Hugging Face
+     * metadata globs and the installation's verifier.ignore), so a folder that passes here passes on the volume.
+     */
+    @Test
+    void theLocalCheckIgnoresWhatTheClustersVerifierIgnoresAndNothingMore() throws Exception {
+        Path dir = hfDownload();
+        Path tm = tmp.resolve("tm.yaml");
+        CliRun a = CliRun.of("approve", dir.toString(), "--name", "llama", "--source", "hf-mlx", "-o", tm.toString());
+        assertEquals(0, a.exitCode(), a::toString);
+        CliRun clean = CliRun.of("verify", dir.toString(), "--model", tm.toString());
+        assertEquals(0, clean.exitCode(), clean::toString);
+
+        // Loadable bytes under huggingface_hub's folder, and a .gitignore at the root: approve leaves both out,
+        // and the cluster's verifier would refuse both as strays, so the local check does too.
+        ModelDirs.write(dir.resolve(".cache/huggingface/evil.safetensors"), ModelDirs.safetensors(8));
+        ModelDirs.write(dir.resolve(".gitignore"), "*.tmp\n".getBytes(StandardCharsets.UTF_8));
+        CliRun strays = CliRun.of("verify", dir.toString(), "--model", tm.toString());
+        assertEquals(1, strays.exitCode(), strays::toString);
+        assertTrue(strays.err().contains(".cache/huggingface/evil.safetensors: is not part of any declared model"),
+                strays::toString);
+        assertTrue(strays.err().contains(".gitignore: is not part of any declared model"), strays::toString);
+
+        // The installation's verifier.ignore applies, as it does in the plan.
+        Path values = tmp.resolve("values.yaml");
+        Files.writeString(values, "verifier:\n  ignore: [\"/.gitignore\", \"/.cache/huggingface/*.safetensors\"]\n");
+        CliRun withValues = CliRun.of("verify", dir.toString(), "--model", tm.toString(), "--values", values.toString());
+        assertEquals(0, withValues.exitCode(), withValues::toString);
+        Path props = tmp.resolve("operator.properties");
+        Files.writeString(props, "modelgate.verifier.strict=false\n");
+        CliRun lenient = CliRun.of("verify", dir.toString(), "--model", tm.toString(), "--config", props.toString());
+        assertEquals(0, lenient.exitCode(), lenient::toString);
+        CliRun both = CliRun.of("verify", dir.toString(), "--model", tm.toString(), "--values", values.toString(),
+                "--config", props.toString());
+        assertEquals(2, both.exitCode(), both::toString);
+    }
+
     @Test
     void oneFileIsApprovedIntoAFolderWithUrlsFromTheHubLayout() throws Exception {
         Path lora = tmp.resolve("downloads/pixel-art-xl.safetensors");
