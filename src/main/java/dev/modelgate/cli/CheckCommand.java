@@ -188,6 +188,15 @@ final class CheckCommand implements Callable<Integer> {
             JsonNode node = doc.node();
             Optional<WorkloadKind> kind = WorkloadKind.ofApiVersion(node.path("apiVersion").asText(null),
                     node.path("kind").asText(null));
+            if (kind.isPresent()) {
+                // What the API server refuses before admission is refused here, not judged on fields it would drop.
+                Optional<String> invalid = KubernetesObjects.problem(node);
+                if (invalid.isPresent()) {
+                    lines.add(new Line(doc, subject(node), "deny", null, "invalid: " + invalid.get(), List.of()));
+                    output.add(node);
+                    continue;
+                }
+            }
             JsonNode previous = node.isObject() ? before.get(identity(node, namespace)) : null;
             if (previous != null && (kind.isPresent() || GUARDED.contains(node.path("kind").asText()))) {
                 // An update, as the validating webhook sees it (the mutating webhook sees pod CREATE only).
@@ -429,6 +438,9 @@ final class CheckCommand implements Callable<Integer> {
             } else if (kind.equals("ModelSource")) {
                 Resources.modelSource(where, doc);
             }
+        }
+        if (KubernetesObjects.policyInput(doc)) {
+            KubernetesObjects.problem(doc).ifPresent(p -> Resources.fail(where, List.of(p)));
         }
         try {
             snapshot.add(doc);

@@ -22,7 +22,13 @@ final class ResourceYaml {
     static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            // ...but a string that reads as a number stays a string ("8188" in args, a label value "1"): unquoted,
+            // the API server would read a number and refuse the object.
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            // A key given twice is refused, as the API server's strict decoding does, instead of the last one
+            // silently winning (which another reader might not agree with).
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build());
 
     private ResourceYaml() {
