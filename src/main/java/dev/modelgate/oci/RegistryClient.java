@@ -3,7 +3,7 @@ package dev.modelgate.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.integrity.Sha256;
-import java.io.ByteArrayInputStream;
+import dev.modelgate.tls.CaBundles;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,13 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A read-only client of the OCI distribution API, just what approving and verifying need: manifests by tag or
@@ -537,26 +531,10 @@ public final class RegistryClient {
 
     static SSLContext sslContext(String pem) throws OciException {
         try {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-            if (certs.isEmpty()) {
-                throw new OciException(OciException.Kind.BAD_INPUT, "the registry caBundle holds no certificate; "
-                        + "give the PEM CA certificates of the registry");
-            }
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new OciException(OciException.Kind.BAD_INPUT, "the registry caBundle cannot be read ("
-                    + e.getMessage() + "); give PEM CA certificates");
+            return CaBundles.sslContext(pem);
+        } catch (IllegalArgumentException e) {
+            throw new OciException(OciException.Kind.BAD_INPUT, "the registry caBundle " + e.getMessage()
+                    + "; give the PEM CA certificates of the registry");
         }
     }
 

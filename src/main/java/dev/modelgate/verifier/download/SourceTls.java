@@ -1,17 +1,9 @@
 package dev.modelgate.verifier.download;
 
+import dev.modelgate.tls.CaBundles;
 import dev.modelgate.verifier.ReasonCode;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS trust of one source's downloads: only the CAs of its {@code spec.tls.caBundle} when it has one (the
@@ -33,26 +25,10 @@ public final class SourceTls {
             return HttpsURLConnection.getDefaultSSLSocketFactory();
         }
         try {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(caBundlePem.getBytes(StandardCharsets.US_ASCII)));
-            if (certs.isEmpty()) {
-                throw new DownloadException(ReasonCode.BadPlan, "source " + sourceName
-                        + ": caBundle holds no certificate; give the PEM CA certificates of the download server");
-            }
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx.getSocketFactory();
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new DownloadException(ReasonCode.BadPlan, "source " + sourceName + ": caBundle cannot be read ("
-                    + e.getMessage() + "); give PEM CA certificates");
+            return CaBundles.sslContext(caBundlePem).getSocketFactory();
+        } catch (IllegalArgumentException e) {
+            throw new DownloadException(ReasonCode.BadPlan, "source " + sourceName + ": caBundle " + e.getMessage()
+                    + "; give the PEM CA certificates of the download server");
         }
     }
 }
