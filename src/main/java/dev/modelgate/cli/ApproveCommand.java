@@ -75,6 +75,12 @@ final class ApproveCommand implements Callable<Integer> {
     @Option(names = "--source", required = true, description = "The ModelSource this model comes from.")
     String source;
 
+    @Option(names = "--source-file", paramLabel = "FILE",
+            description = "With oci://: ModelSource YAML holding the source named by --source (a file may hold several "
+                    + "documents). The artifact must lie under its spec.oci.repositories, as admission requires, and "
+                    + "that repository's caBundle is the registry's trust unless --registry-ca is given.")
+    List<Path> sourceFiles = new ArrayList<>();
+
     @Option(names = "--namespace", description = "Namespace of the TrustedModel (omit to use kubectl's current one).")
     String namespace;
 
@@ -168,6 +174,9 @@ final class ApproveCommand implements Callable<Integer> {
         checkOutput();
         if (hub) {
             return approveHub();
+        }
+        if (!sourceFiles.isEmpty() && !OciOptions.isOci(dir)) {
+            throw new BadInputException("--source-file goes with an oci:// artifact");
         }
         if (OciOptions.isOci(dir)) {
             return OciApprove.run(this, oci);

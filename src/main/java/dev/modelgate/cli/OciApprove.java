@@ -1,5 +1,6 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.api.v1alpha1.TrustedModelSpec;
 import dev.modelgate.integrity.Finding;
@@ -40,7 +41,15 @@ final class OciApprove {
                     + "registry, pinned by the artifact's digest");
         }
         OciReference ref = OciOptions.reference(cmd.dir);
-        RegistryClient client = options.client();
+        ModelSource source = null;
+        if (!cmd.sourceFiles.isEmpty()) {
+            source = ModelSourceFiles.read(cmd.sourceFiles, List.of()).get(cmd.source);
+            if (source == null) {
+                throw new BadInputException("--source-file holds no ModelSource named " + cmd.source
+                        + " (the --source of this approval)");
+            }
+        }
+        RegistryClient client = options.client(ref, source, err, "approve");
         ScanCheck scan = new ScanCheck(cmd.allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE);
         OciArtifacts.Result result;
         try {

@@ -1,10 +1,14 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.api.v1alpha1.ModelSource;
+import dev.modelgate.api.v1alpha1.OciRepository;
 import dev.modelgate.oci.OciException;
 import dev.modelgate.oci.OciReference;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.oci.RegistryCredentials;
+import dev.modelgate.policy.OciTrust;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +48,36 @@ final class OciOptions {
         }
     }
 
+    /**
+     * The client for {@code ref} as the cluster reaches it under {@code source} (null: no source given): the
+     * reference must lie under one of the source's {@code spec.oci.repositories}, and that repository's caBundle is
+     * the trust unless {@code --registry-ca} is given. Its pull Secret lives in the cluster, so credentials still
+     * come from {@code --docker-config}; a note says so when the repository names one and none was given.
+     */
+    RegistryClient client(OciReference ref, ModelSource source, PrintWriter err, String command) {
+        if (source == null) {
+            return client(null);
+        }
+        String name = source.getMetadata().getName();
+        OciRepository repository = OciTrust.repositoryFor(ref, source).orElseThrow(() -> new BadInputException(
+                OciReference.SCHEME + ref + " is not under any of ModelSource " + name + "'s spec.oci.repositories "
+                        + OciTrust.prefixes(source) + "; the cluster would refuse it: fix the reference or add its "
+                        + "repository to the source"));
+        if (repository.getPullSecret() != null && dockerConfig == null) {
+            err.println("modelgate " + command + ": note: ModelSource " + name + " pulls " + repository.getPrefix()
+                    + " with Secret " + repository.getPullSecret().getName() + "; give its .dockerconfigjson with "
+                    + "--docker-config if the registry asks for credentials");
+        }
+        String ca = registryCa == null ? repository.getCaBundle() : null;
+        return client(ca == null || ca.isBlank() ? null : ca);
+    }
+
     RegistryClient client() {
+        return client(null);
+    }
+
+    /** {@code sourceCa}: the PEM of the source's repository, used when --registry-ca is not given. */
+    private RegistryClient client(String sourceCa) {
         String insecure = System.getenv(RegistryClient.ENV_INSECURE);
         if (insecure == null) {
             insecure = System.getProperty(INSECURE_PROPERTY);
@@ -59,6 +92,8 @@ final class OciOptions {
         try {
             if (registryCa != null) {
                 s = s.withCaBundle(Files.readString(registryCa, StandardCharsets.US_ASCII));
+            } else if (sourceCa != null) {
+                s = s.withCaBundle(sourceCa);
             }
             if (dockerConfig != null) {
                 s = s.withCredentials(RegistryCredentials.fromDockerConfig(Files.readAllBytes(dockerConfig)));
@@ -70,7 +105,8 @@ final class OciOptions {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(dockerConfig + ": " + e.getMessage());
         } catch (OciException e) {
-            throw new BadInputException(registryCa + ": " + e.getMessage());
+            throw new BadInputException((registryCa != null ? registryCa.toString()
+                    : "the ModelSource's spec.oci.repositories[].caBundle") + ": " + e.getMessage());
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.modelgate.oci.OciReference;
 import dev.modelgate.oci.OciSignatures;
 import dev.modelgate.oci.RegistryClient;
 import dev.modelgate.policy.ModelManifests;
+import dev.modelgate.policy.OciTrust;
 import dev.modelgate.signing.OmsException;
 import dev.modelgate.signing.SignaturePolicy;
 import dev.modelgate.signing.SignatureVerification;
@@ -76,6 +77,9 @@ final class OciVerify {
                 failures.add(ModelManifests.name(tm) + " approves the artifact " + tm.getSpec().getOci().getReference()
                         + ", not " + ref.pinnedForm());
             }
+            if (source != null) {
+                OciTrust.problem(tm, source).ifPresent(failures::add);
+            }
         }
         if (!failures.isEmpty()) {
             return report(cmd, out, err, ref, names, failures, List.of(), Outcome.VERIFICATION_FAILED.exitCode(), 0);
@@ -86,7 +90,7 @@ final class OciVerify {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        RegistryClient client = options.client();
+        RegistryClient client = options.client(ref, source, err, "verify");
         OciArtifacts.Result result;
         try {
             result = new OciArtifacts(client, OciArtifacts.Limits.DEFAULT)

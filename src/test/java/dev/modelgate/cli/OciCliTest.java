@@ -188,4 +188,69 @@ class OciCliTest {
                     refused.toString());
         }
     }
+
+    /** A ModelSource file gives approve and verify the cluster's view: trusted repositories and their CA. */
+    @Test
+    void theSourceFileDecidesTrustedRepositoriesAndTheRegistryCa() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), false)) {
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/qwen");
+            dev.modelgate.verifier.TestCa ca = new dev.modelgate.verifier.TestCa("registry test CA");
+            com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ca.serverContext()));
+            tls.createContext("/v2/", x -> OciRegistryTest.forward(x, r));
+            tls.start();
+            try {
+                String host = "127.0.0.1:" + tls.getAddress().getPort();
+                String ref = "oci://" + host + "/models/qwen@" + digest;
+                StringBuilder y = new StringBuilder("apiVersion: modelgate.dev/v1alpha1\nkind: ModelSource\nmetadata:\n"
+                        + "  name: acme\nspec:\n  oci:\n    repositories:\n    - prefix: " + host + "/models\n"
+                        + "      pullSecret: {name: acme-pull, namespace: modelgate-system}\n      caBundle: |\n");
+                for (String line : ca.pem().split("\n")) {
+                    y.append("        ").append(line).append('\n');
+                }
+                Path source = tmp.resolve("source.yaml");
+                Files.writeString(source, y);
+
+                // Without the source, the JVM trust store does not know the registry's CA.
+                CliRun untrusted = CliRun.of("approve", ref, "--name", "qwen", "--source", "acme");
+                assertTrue(untrusted.exitCode() != 0 && untrusted.err().contains("TLS failed"), untrusted::toString);
+
+                Path tm = tmp.resolve("tm.yaml");
+                CliRun approve = CliRun.of("approve", ref, "--name", "qwen", "--source", "acme", "--source-file",
+                        source.toString(), "-o", tm.toString());
+                assertEquals(0, approve.exitCode(), approve::toString);
+                assertTrue(approve.err().contains("note: ModelSource acme pulls " + host + "/models with Secret "
+                        + "acme-pull; give its .dockerconfigjson with --docker-config"), approve::toString);
+                CliRun verify = CliRun.of("verify", ref, "--model", tm.toString(), "--source", source.toString());
+                assertEquals(0, verify.exitCode(), verify::toString);
+
+                // A repository the source does not list is refused before the registry is asked, as admission would.
+                Files.writeString(source, Files.readString(source).replace("prefix: " + host + "/models",
+                        "prefix: " + host + "/other"));
+                CliRun elsewhere = CliRun.of("approve", ref, "--name", "qwen", "--source", "acme", "--source-file",
+                        source.toString());
+                assertEquals(2, elsewhere.exitCode(), elsewhere::toString);
+                assertTrue(elsewhere.err().contains("is not under any of ModelSource acme's spec.oci.repositories ["
+                        + host + "/other]"), elsewhere::toString);
+                CliRun stale = CliRun.of("verify", ref, "--model", tm.toString(), "--source", source.toString());
+                assertEquals(1, stale.exitCode(), stale::toString);
+                assertTrue(stale.err().contains("is not under any of ModelSource acme's spec.oci.repositories"),
+                        stale::toString);
+                CliRun wrongName = CliRun.of("approve", ref, "--name", "qwen", "--source", "other", "--source-file",
+                        source.toString());
+                assertEquals(2, wrongName.exitCode(), wrongName::toString);
+                assertTrue(wrongName.err().contains("--source-file holds no ModelSource named other"),
+                        wrongName::toString);
+                CliRun folder = CliRun.of("approve", tmp.toString(), "--name", "qwen", "--source", "acme",
+                        "--source-file", source.toString());
+                assertEquals(2, folder.exitCode(), folder::toString);
+            } finally {
+                tls.stop(0);
+            }
+        }
+    }
 }

@@ -369,7 +369,7 @@ public class OciRegistryTest {
     }
 
     /** Passes one request to the registry and its answer back (what a front needs for these tests). */
-    static void forward(com.sun.net.httpserver.HttpExchange x, LocalRegistry r) throws IOException {
+    public static void forward(com.sun.net.httpserver.HttpExchange x, LocalRegistry r) throws IOException {
         java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create("http://"
                 + r.hostPort() + x.getRequestURI()).toURL().openConnection();
         c.setRequestMethod(x.getRequestMethod());
