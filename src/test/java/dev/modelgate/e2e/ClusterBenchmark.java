@@ -191,7 +191,13 @@ class ClusterBenchmark {
 
         Map<String, Double> requestsBefore = metrics(cluster.admin().ok("get", "--raw", "/metrics").out(), "apiserver_request_total");
         long started = System.nanoTime();
-        OperatorProcess op = Operators.start(installation, Map.of(), List.of("-Xmx512m"));
+        // -Dmodelgate.bench.operatorJvmOptions="-XX:StartFlightRecording=filename=/tmp/op.jfr" profiles the operator.
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        String extra = System.getProperty("modelgate.bench.operatorJvmOptions", "").strip();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
+        OperatorProcess op = Operators.start(installation, Map.of(), jvm);
         double readyAt = -1;
         long peakHeap = 0;
         HttpClient http = HttpClient.newHttpClient();
