@@ -508,11 +508,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private PolicySettings settings() {
-        if (values != null && config != null) {
-            throw new BadInputException("give --values (Helm values) or --config (properties), not both");
-        }
-        PolicySettings base = config != null ? ClusterSettings.fromProperties(config, releaseNamespace)
-                : ClusterSettings.fromValues(values, releaseNamespace);
+        PolicySettings base = ClusterSettings.of(values, config, releaseNamespace);
         Set<String> exemptNs = new HashSet<>(base.exemptNamespaces());
         exemptNs.addAll(exempt);
         try {

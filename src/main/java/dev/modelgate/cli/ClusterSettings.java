@@ -34,6 +34,14 @@ final class ClusterSettings {
     private ClusterSettings() {
     }
 
+    /** From --values (Helm values over the chart's defaults) or --config (properties); neither: the chart's defaults. */
+    static PolicySettings of(Path values, Path config, String releaseNamespace) {
+        if (values != null && config != null) {
+            throw new BadInputException("give --values (Helm values) or --config (properties), not both");
+        }
+        return config != null ? fromProperties(config, releaseNamespace) : fromValues(values, releaseNamespace);
+    }
+
     /** The chart's values.yaml as shipped with this build. */
     static ObjectNode chartDefaults() {
         try (InputStream in = ClusterSettings.class.getResourceAsStream("/dev/modelgate/chart/values.yaml")) {

@@ -72,10 +72,6 @@ final class OciOptions {
         return client(ca == null || ca.isBlank() ? null : ca);
     }
 
-    RegistryClient client() {
-        return client(null);
-    }
-
     /** {@code sourceCa}: the PEM of the source's repository, used when --registry-ca is not given. */
     private RegistryClient client(String sourceCa) {
         String insecure = System.getenv(RegistryClient.ENV_INSECURE);

@@ -195,11 +195,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** The installation's settings (--values or --config over the chart's defaults), for the volume check. */
     private PolicySettings clusterSettings() {
-        if (values != null && config != null) {
-            throw new BadInputException("give --values (Helm values) or --config (properties), not both");
-        }
-        return config != null ? ClusterSettings.fromProperties(config, ClusterSettings.DEFAULT_RELEASE_NAMESPACE)
-                : ClusterSettings.fromValues(values, ClusterSettings.DEFAULT_RELEASE_NAMESPACE);
+        return ClusterSettings.of(values, config, ClusterSettings.DEFAULT_RELEASE_NAMESPACE);
     }
 
     /** The scan policy of each declared path: --scan, else its model's spec.scan.policy (null = enforce). */
