@@ -3,24 +3,22 @@ package dev.modelgate.operator;
 import dev.modelgate.api.v1alpha1.ConditionType;
 import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.ModelSourceStatus;
-import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.policy.SourceVerdict;
 import dev.modelgate.policy.VerdictCache;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Keeps every ModelSource's status: the verdict of {@link dev.modelgate.policy.SourceJudge} (every key and certificate parsed; a bad one
@@ -45,28 +43,15 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
     @Inject
     VerdictCache verdicts;
 
+    @Inject
+    ReconciledModels reconciled;
+
     @Override
     public List<EventSource<?, ModelSource>> prepareEventSources(EventSourceContext<ModelSource> context) {
-        // TrustedModels are secondaries only to count them in status.models.
-        InformerEventSourceConfiguration<TrustedModel> models = InformerEventSourceConfiguration
-                .from(TrustedModel.class, ModelSource.class)
-                .withName("trustedmodels")
-                // Only the count matters here: a model's own status writes and spec edits that keep its source do
-                // not change it, and reacting to them cost one source reconcile per model write.
-                .withOnUpdateFilter(ModelSourceReconciler::countChanges)
-                .withSecondaryToPrimaryMapper(tm -> tm.getSpec() == null || tm.getSpec().getSource() == null
-                        ? Set.of() : Set.of(new ResourceID(tm.getSpec().getSource())))
-                .build();
-        return List.of(new InformerEventSource<>(models, context));
-    }
-
-    /** Whether an update of a TrustedModel can change which source counts it. */
-    static boolean countChanges(TrustedModel updated, TrustedModel old) {
-        return !Objects.equals(sourceOf(updated), sourceOf(old));
-    }
-
-    private static String sourceOf(TrustedModel tm) {
-        return tm.getSpec() == null ? null : tm.getSpec().getSource();
+        // status.models is counted in the TrustedModel controller's cache, which wakes a source whose count changes.
+        SimpleInboundEventSource<ModelSource> counted = new SimpleInboundEventSource<>("modelcounts");
+        reconciled.wakeUpThrough(counted);
+        return List.of(counted);
     }
 
     @Override
@@ -75,7 +60,9 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
         ModelSourceStatus previous = source.getStatus();
         try {
             SourceVerdict verdict = verdicts.source(source, now);
-            int models = context.getSecondaryResources(TrustedModel.class).size();
+            OptionalInt counted = reconciled.count(source.getMetadata().getName());
+            // Until the TrustedModel controller's cache is there, keep the last count and look again shortly.
+            int models = counted.orElse(previous == null || previous.getModels() == null ? 0 : previous.getModels());
             ModelSourceStatus status = Statuses.source(previous, verdict, models, now,
                     source.getMetadata().getGeneration());
             announceTransitions(source, previous, status, verdict);
@@ -87,7 +74,9 @@ public class ModelSourceReconciler implements Reconciler<ModelSource> {
                 source.setStatus(status); // the SDK's own copy, not the cached resource
                 control = UpdateControl.patchStatus(source);
             }
-            Statuses.wakeUpIn(verdict.nextChange(), now).ifPresent(control::rescheduleAfter);
+            Optional<Duration> wake = counted.isPresent() ? Statuses.wakeUpIn(verdict.nextChange(), now)
+                    : Optional.of(Duration.ofSeconds(1));
+            wake.ifPresent(control::rescheduleAfter);
             return control;
         } catch (RuntimeException e) {
             metrics.reconciled(KIND, false);

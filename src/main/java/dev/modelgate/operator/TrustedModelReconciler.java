@@ -23,8 +23,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -42,10 +48,10 @@ import org.jboss.logging.Logger;
  * when the model or its trust lapses.
  *
  * <p>Secondary resources: the named ModelSource (a change to a source re-evaluates every model naming it, through an
- * index on {@code spec.source}) and the pods whose {@code modelgate.dev/models} annotation names the model. The
- * reconciler sees delete events too, to drop a deleted model's audit findings and gauges without a finalizer.
+ * index on {@code spec.source}) and the pods whose {@code modelgate.dev/models} annotation names the model. Deleted
+ * models are found by {@link #forgetDeleted}, without a finalizer.
  */
-@ControllerConfiguration(name = TrustedModelReconciler.NAME, triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(name = TrustedModelReconciler.NAME)
 public class TrustedModelReconciler implements Reconciler<TrustedModel> {
 
     public static final String NAME = "trustedmodel";
@@ -53,6 +59,15 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
     static final String SOURCE_INDEX = "modelgate.dev/spec.source";
     static final String KIND = "TrustedModel";
     private static final Logger LOG = Logger.getLogger(TrustedModelReconciler.class);
+    /** How often deleted models are looked for (a lookup per known model in the informer cache). */
+    static final Duration SWEEP = Duration.ofSeconds(5);
+
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "modelgate-deleted-models");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     Clock clock;
@@ -75,10 +90,18 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
     @Inject
     ArtifactChecker artifacts;
 
+    @Inject
+    ReconciledModels reconciled;
+
     @Override
     public List<EventSource<?, TrustedModel>> prepareEventSources(EventSourceContext<TrustedModel> context) {
         context.getPrimaryCache().addIndexer(SOURCE_INDEX, tm -> tm.getSpec() == null
                 || tm.getSpec().getSource() == null ? List.of() : List.of(tm.getSpec().getSource()));
+        reconciled.countIn(context.getPrimaryCache(), SOURCE_INDEX); // ModelSource status.models, from this cache
+        if (sweeping.compareAndSet(false, true)) {
+            sweeper.scheduleWithFixedDelay(this::forgetDeleted, SWEEP.toMillis(), SWEEP.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         InformerEventSourceConfiguration<ModelSource> sources = InformerEventSourceConfiguration
                 .from(ModelSource.class, TrustedModel.class)
                 .withName("modelsources")
@@ -107,6 +130,29 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
                 artifactChecks);
     }
 
+    /**
+     * Drops what the operator holds for deleted models: audit findings, the OCI artifact check, gauges, and the
+     * source's count. The reconciler is not called for deletions (see {@link ReconciledModels}), so deletions are
+     * found here, within {@link #SWEEP}.
+     */
+    void forgetDeleted() {
+        try {
+            for (ResourceID id : reconciled.gone()) {
+                String ns = id.getNamespace().orElse("");
+                ledger.replace(ns, id.getName(), List.of());
+                artifacts.forget(ns, id.getName());
+                metrics.modelDeleted(ns + "/" + id.getName());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "could not clean up after deleted TrustedModels; trying again in %d s", SWEEP.toSeconds());
+        }
+    }
+
+    @PreDestroy
+    void stopSweeping() {
+        sweeper.shutdownNow();
+    }
+
     /** Whether an update of a ModelSource can change the verdict of the models naming it. */
     static boolean sourceChangeMatters(ModelSource updated, ModelSource old) {
         return !Objects.equals(updated.getSpec(), old.getSpec())
@@ -118,13 +164,7 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
         String ns = model.getMetadata().getNamespace();
         String name = model.getMetadata().getName();
         String key = ns + "/" + name;
-        if (context.isPrimaryResourceDeleted()) {
-            ledger.replace(ns, name, List.of());
-            artifacts.forget(ns, name);
-            metrics.modelDeleted(key);
-            metrics.reconciled(KIND, true);
-            return UpdateControl.noUpdate();
-        }
+        reconciled.seen(new ResourceID(name, ns), model.getSpec() == null ? null : model.getSpec().getSource());
         Instant now = clock.instant();
         Long generation = model.getMetadata().getGeneration();
         TrustedModelStatus previous = model.getStatus();

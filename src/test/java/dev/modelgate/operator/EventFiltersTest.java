@@ -1,21 +1,17 @@
 package dev.modelgate.operator;
 
-import static dev.modelgate.policy.PolicyFixtures.SHA_A;
-import static dev.modelgate.policy.PolicyFixtures.file;
-import static dev.modelgate.policy.PolicyFixtures.model;
 import static dev.modelgate.policy.PolicyFixtures.source;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.ModelSourceStatus;
-import dev.modelgate.api.v1alpha1.TrustedModel;
-import dev.modelgate.api.v1alpha1.TrustedModelStatus;
 import org.junit.jupiter.api.Test;
 
 /**
  * The update filters that keep status writes from fanning out: a source's status write must not re-reconcile every
- * model naming it, but any spec change must; a model's status write must not re-count its source, but a move must.
+ * model naming it, but any spec change must. (A model's status write does not re-count its source either:
+ * SourceModelCountsTest.)
  */
 class EventFiltersTest {
 
@@ -42,15 +38,5 @@ class EventFiltersTest {
         narrowed.getSpec().getUrls().set(0, "https://models.example.com/hub/approved/");
         assertTrue(TrustedModelReconciler.sourceChangeMatters(narrowed, old));
         assertTrue(TrustedModelReconciler.sourceChangeMatters(stored("u2"), old), "deleted and created again");
-    }
-
-    @Test
-    void aModelIsRecountedOnlyWhenItChangesSource() {
-        TrustedModel old = model("ns", "m", "hub", file("m.safetensors", SHA_A, 3, null));
-        TrustedModel statusWrite = model("ns", "m", "hub", file("m.safetensors", SHA_A, 3, null));
-        statusWrite.setStatus(new TrustedModelStatus());
-        assertFalse(ModelSourceReconciler.countChanges(statusWrite, old));
-        TrustedModel moved = model("ns", "m", "other", file("m.safetensors", SHA_A, 3, null));
-        assertTrue(ModelSourceReconciler.countChanges(moved, old));
     }
 }

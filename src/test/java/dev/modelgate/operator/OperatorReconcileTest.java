@@ -431,6 +431,34 @@ class OperatorReconcileTest {
     }
 
     @Test
+    void aSourceCountsTheModelsNamingItAsTheyComeMoveAndGo() {
+        cluster.create(source("count-src", "https://models.example.com/count/"));
+        cluster.create(source("count-other", "https://models.example.com/count/"));
+        cluster.create(model("count", "a", "count-src", file("a.safetensors", SHA_A, 3, null)));
+        cluster.create(model("count", "b", "count-src", file("b.safetensors", SHA_A, 3, null)));
+        await().atMost(WAIT).until(() -> models("count-src") == 2 && models("count-other") == 0);
+
+        client.resources(TrustedModel.class).inNamespace("count").withName("b").edit(tm -> {
+            tm.getSpec().setSource("count-other");
+            return tm;
+        });
+        await().atMost(WAIT).until(() -> models("count-src") == 1 && models("count-other") == 1);
+
+        // A deletion reaches no reconcile (ReconciledModels): the sweep drops the model's gauge and its source's count.
+        await().atMost(WAIT).until(() -> cluster.isTrue("count", "a", ConditionType.READY));
+        await().atMost(WAIT).until(() -> metric("modelgate_models", Map.of("state", "ready")) >= 2.0);
+        double ready = metric("modelgate_models", Map.of("state", "ready"));
+        client.resources(TrustedModel.class).inNamespace("count").withName("a").delete();
+        await().atMost(WAIT).until(() -> models("count-src") == 0 && models("count-other") == 1);
+        await().atMost(WAIT).until(() -> metric("modelgate_models", Map.of("state", "ready")) == ready - 1);
+    }
+
+    private int models(String source) {
+        ModelSource s = cluster.source(source);
+        return s == null || s.getStatus() == null || s.getStatus().getModels() == null ? -1 : s.getStatus().getModels();
+    }
+
+    @Test
     void aThousandModelsReconcileToReady() {
         cluster.create(source("bulk-src", "https://models.example.com/bulk/"));
         int n = 1000;
