@@ -198,11 +198,7 @@ class OciCliTest {
             String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
             r.push(layout, "v1", "models/qwen");
             dev.modelgate.verifier.TestCa ca = new dev.modelgate.verifier.TestCa("registry test CA");
-            com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
-                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-            tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ca.serverContext()));
-            tls.createContext("/v2/", x -> OciRegistryTest.forward(x, r));
-            tls.start();
+            com.sun.net.httpserver.HttpsServer tls = OciRegistryTest.httpsFront(r, ca);
             try {
                 String host = "127.0.0.1:" + tls.getAddress().getPort();
                 String ref = "oci://" + host + "/models/qwen@" + digest;

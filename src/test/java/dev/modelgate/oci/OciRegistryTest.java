@@ -369,7 +369,18 @@ public class OciRegistryTest {
     }
 
     /** Passes one request to the registry and its answer back (what a front needs for these tests). */
-    public static void forward(com.sun.net.httpserver.HttpExchange x, LocalRegistry r) throws IOException {
+    /** An HTTPS front on loopback for {@code r}, serving a certificate of {@code ca}; stop it with {@code stop(0)}. */
+    public static com.sun.net.httpserver.HttpsServer httpsFront(LocalRegistry r, dev.modelgate.verifier.TestCa ca)
+            throws Exception {
+        com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
+        tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ca.serverContext()));
+        tls.createContext("/v2/", x -> forward(x, r));
+        tls.start();
+        return tls;
+    }
+
+    static void forward(com.sun.net.httpserver.HttpExchange x, LocalRegistry r) throws IOException {
         java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create("http://"
                 + r.hostPort() + x.getRequestURI()).toURL().openConnection();
         c.setRequestMethod(x.getRequestMethod());
@@ -405,11 +416,7 @@ public class OciRegistryTest {
             String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
             r.push(layout, "v1", "models/qwen");
             dev.modelgate.verifier.TestCa ca = new dev.modelgate.verifier.TestCa("registry test CA");
-            com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
-                    new InetSocketAddress("127.0.0.1", 0), 0);
-            tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ca.serverContext()));
-            tls.createContext("/v2/", x -> forward(x, r));
-            tls.start();
+            com.sun.net.httpserver.HttpsServer tls = httpsFront(r, ca);
             try {
                 String host = "127.0.0.1:" + tls.getAddress().getPort();
                 OciReference ref = OciReference.parse(host + "/models/qwen@" + digest);
