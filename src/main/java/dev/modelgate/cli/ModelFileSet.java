@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which files of a folder are the model, the same for {@code approve}, {@code sign} and {@code verify}, the way
+ * Which files of a folder are the model, the same for {@code approve}, {@code sign} and {@code scan}, the way
  * model_signing decides: everything except, at the folder's root, the OMS defaults ({@code .git},
  * {@code .gitattributes}, {@code .github}, {@code .gitignore}), the signature bundle ({@code model.sig}) and
  * huggingface_hub's download metadata ({@code .cache/huggingface/}, written by {@code hf download --local-dir}).
