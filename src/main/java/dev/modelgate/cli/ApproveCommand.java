@@ -1,8 +1,10 @@
 package dev.modelgate.cli;
 
+import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.api.v1alpha1.SignatureSpec;
 import dev.modelgate.integrity.IgnoreRules;
+import dev.modelgate.api.v1alpha1.TrustedModel;
 import dev.modelgate.api.v1alpha1.TrustedModelSpec;
 import dev.modelgate.integrity.Finding;
 import dev.modelgate.integrity.FindingKind;
@@ -10,10 +12,14 @@ import dev.modelgate.integrity.IntegrityEngine;
 import dev.modelgate.integrity.IntegrityReport;
 import dev.modelgate.integrity.ManifestEntry;
 import dev.modelgate.integrity.ScanCheck;
+import dev.modelgate.policy.ModelJudge;
+import dev.modelgate.policy.ModelVerdict;
+import dev.modelgate.policy.SourceJudge;
 import dev.modelgate.scan.ScanExceptions;
 import dev.modelgate.scan.ScanReport;
 import dev.modelgate.scan.Verdict;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -76,8 +82,10 @@ final class ApproveCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--source-file", paramLabel = "FILE",
-            description = "With oci://: ModelSource YAML holding the source named by --source (a file may hold several "
-                    + "documents). The artifact must lie under its spec.oci.repositories, as admission requires, and "
+            description = "ModelSource YAML holding the source named by --source (a file may hold several documents): "
+                    + "the approved model is judged as the operator will judge it under that source, and a note says "
+                    + "why it would not be Ready (a URL outside spec.urls, a missing signature the source requires). "
+                    + "With oci://, the artifact must also lie under its spec.oci.repositories (exit 2 otherwise), and "
                     + "that repository's caBundle is the registry's trust unless --registry-ca is given.")
     List<Path> sourceFiles = new ArrayList<>();
 
@@ -172,11 +180,9 @@ final class ApproveCommand implements Callable<Integer> {
         }
         prefix = pathPrefix(pathPrefix);
         checkOutput();
+        sourceFromFile(); // a bad --source-file fails before anything is read or downloaded
         if (hub) {
             return approveHub();
-        }
-        if (!sourceFiles.isEmpty() && !OciOptions.isOci(dir)) {
-            throw new BadInputException("--source-file goes with an oci:// artifact");
         }
         if (OciOptions.isOci(dir)) {
             return OciApprove.run(this, oci);
@@ -295,7 +301,49 @@ final class ApproveCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(yaml);
             spec.commandLine().getOut().flush();
         }
+        noteVerdict(yaml);
         return 0;
+    }
+
+    /** The ModelSource named by --source from --source-file (read once), or null without --source-file. */
+    ModelSource sourceFromFile() {
+        if (sourceFiles.isEmpty()) {
+            return null;
+        }
+        if (sourceFromFile == null) {
+            sourceFromFile = ModelSourceFiles.read(sourceFiles, List.of()).get(source);
+            if (sourceFromFile == null) {
+                throw new BadInputException("--source-file holds no ModelSource named " + source
+                        + " (the --source of this approval)");
+            }
+        }
+        return sourceFromFile;
+    }
+
+    private ModelSource sourceFromFile;
+
+    /**
+     * With --source-file: the approved model as the operator will judge it. Not a refusal (a model is often approved
+     * before it is signed, or before its source lists a new URL), but the reason it would not be Ready, now.
+     */
+    private void noteVerdict(String yaml) {
+        ModelSource src = sourceFromFile();
+        if (src == null) {
+            return;
+        }
+        TrustedModel approved = Resources.trustedModel("the approved TrustedModel", ResourceYaml.readDocuments(
+                "the approved TrustedModel", new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .get(0));
+        java.time.Instant now = java.time.Instant.now();
+        ModelVerdict verdict = ModelJudge.judge(approved, src, SourceJudge.judge(src, now), now);
+        PrintWriter err = spec.commandLine().getErr();
+        if (verdict.ready()) {
+            err.println("modelgate approve: under ModelSource " + source + " this TrustedModel will be Ready");
+        } else {
+            err.println("modelgate approve: note: under ModelSource " + source + " this TrustedModel would not be "
+                    + "Ready (" + verdict.reason() + "): " + verdict.message());
+        }
+        err.flush();
     }
 
     /**

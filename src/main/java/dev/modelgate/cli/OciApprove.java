@@ -1,6 +1,5 @@
 package dev.modelgate.cli;
 
-import dev.modelgate.api.v1alpha1.ModelSource;
 import dev.modelgate.api.v1alpha1.ScanPolicy;
 import dev.modelgate.api.v1alpha1.TrustedModelSpec;
 import dev.modelgate.integrity.Finding;
@@ -41,15 +40,7 @@ final class OciApprove {
                     + "registry, pinned by the artifact's digest");
         }
         OciReference ref = OciOptions.reference(cmd.dir);
-        ModelSource source = null;
-        if (!cmd.sourceFiles.isEmpty()) {
-            source = ModelSourceFiles.read(cmd.sourceFiles, List.of()).get(cmd.source);
-            if (source == null) {
-                throw new BadInputException("--source-file holds no ModelSource named " + cmd.source
-                        + " (the --source of this approval)");
-            }
-        }
-        RegistryClient client = options.client(ref, source, err, "approve");
+        RegistryClient client = options.client(ref, cmd.sourceFromFile(), err, "approve");
         ScanCheck scan = new ScanCheck(cmd.allowFindings ? ScanPolicy.WARN : ScanPolicy.ENFORCE);
         OciArtifacts.Result result;
         try {
@@ -88,14 +79,8 @@ final class OciApprove {
                 + "downloaded: " + client.blobBytes() + "\n"
                 + ResourceYaml.write(trustedModel(cmd, result, ApproveCommand.scanSummary(scan.reports().values()),
                         cmd.allowFindings && serious));
-        if (cmd.output != null) {
-            Files.writeString(cmd.output, yaml, StandardCharsets.UTF_8);
-        } else {
-            cmd.spec.commandLine().getOut().print(yaml);
-            cmd.spec.commandLine().getOut().flush();
-        }
         err.flush();
-        return 0;
+        return cmd.emit(yaml);
     }
 
     static Map<String, Object> trustedModel(ApproveCommand cmd, OciArtifacts.Result result, String scanSummary,

@@ -111,6 +111,39 @@ class OnboardingFlowTest {
         assertEquals(2, both.exitCode(), both::toString);
     }
 
+    /** With the ModelSource at hand, approve says now what the operator would say once the model is applied. */
+    @Test
+    void approveJudgesTheModelUnderItsSourceFile() throws Exception {
+        Path dir = hfDownload();
+        assertEquals(0, CliRun.of("keygen", "--out=" + tmp.resolve("release"), "--no-passphrase").exitCode());
+        Path src = source(tmp.resolve("release-pub.pem"));
+        String urls = "https://huggingface.co/mlx-community/llama/resolve/0123abc/";
+
+        // The source requires a signature and the folder has none yet: written, with the reason it is not Ready.
+        CliRun unsigned = CliRun.of("approve", dir.toString(), "--name", "llama", "--source", "hf-mlx",
+                "--source-file", src.toString(), "--url-prefix", urls);
+        assertEquals(0, unsigned.exitCode(), unsigned::toString);
+        assertTrue(unsigned.out().contains("kind: TrustedModel"), unsigned::toString);
+        assertTrue(unsigned.err().contains("note: under ModelSource hf-mlx this TrustedModel would not be Ready "
+                + "(SignatureMissing)"), unsigned::toString);
+
+        assertEquals(0, CliRun.of("sign", dir.toString(), "--key", tmp.resolve("release.pem").toString()).exitCode());
+        CliRun signed = CliRun.of("approve", dir.toString(), "--name", "llama", "--source", "hf-mlx",
+                "--source-file", src.toString(), "--url-prefix", urls);
+        assertEquals(0, signed.exitCode(), signed::toString);
+        assertTrue(signed.err().contains("under ModelSource hf-mlx this TrustedModel will be Ready"), signed::toString);
+
+        CliRun elsewhere = CliRun.of("approve", dir.toString(), "--name", "llama", "--source", "hf-mlx",
+                "--source-file", src.toString(), "--url-prefix", "https://mirror.example.com/llama/");
+        assertEquals(0, elsewhere.exitCode(), elsewhere::toString);
+        assertTrue(elsewhere.err().contains("would not be Ready (UrlOutsideSource)"), elsewhere::toString);
+
+        CliRun unknown = CliRun.of("approve", dir.toString(), "--name", "llama", "--source", "other",
+                "--source-file", src.toString());
+        assertEquals(2, unknown.exitCode(), unknown::toString);
+        assertTrue(unknown.err().contains("--source-file holds no ModelSource named other"), unknown::toString);
+    }
+
     @Test
     void oneFileIsApprovedIntoAFolderWithUrlsFromTheHubLayout() throws Exception {
         Path lora = tmp.resolve("downloads/pixel-art-xl.safetensors");
