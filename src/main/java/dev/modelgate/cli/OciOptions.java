@@ -21,14 +21,46 @@ final class OciOptions {
     static final String INSECURE_PROPERTY = "modelgate.oci.insecure-registries";
 
     @Option(names = "--docker-config", paramLabel = "FILE",
-            description = "With oci://: a docker config.json holding pull credentials (the .dockerconfigjson of a "
-                    + "pull Secret). Only this file is read: no credential helpers, no ~/.docker.")
+            description = "With oci://: pull credentials, as a docker config.json or as the pull Secret itself "
+                    + "(kubectl get secret NAME -o yaml; type kubernetes.io/dockerconfigjson). Only this file is read: "
+                    + "no credential helpers, no ~/.docker.")
     Path dockerConfig;
 
     @Option(names = "--registry-ca", paramLabel = "CA.pem",
             description = "With oci://: trust the registry only through these PEM CAs (the source's caBundle) "
                     + "instead of the JVM trust store.")
     Path registryCa;
+
+    /**
+     * The docker config.json in {@code file}: the file itself, or the {@code .dockerconfigjson} of a Secret written by
+     * {@code kubectl get secret -o yaml} (the form the cluster holds it in).
+     */
+    static byte[] dockerConfigBytes(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = ResourceYaml.MAPPER.readTree(raw);
+        } catch (IOException e) {
+            return raw; // not YAML or JSON: left to the config.json reader, which names the problem
+        }
+        if (node == null || !"Secret".equals(node.path("kind").asText())) {
+            return raw;
+        }
+        String encoded = node.path("data").path(".dockerconfigjson").asText("");
+        if (!encoded.isEmpty()) {
+            try {
+                return java.util.Base64.getMimeDecoder().decode(encoded);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(file + ": data..dockerconfigjson of the Secret is not base64");
+            }
+        }
+        String plain = node.path("stringData").path(".dockerconfigjson").asText("");
+        if (!plain.isEmpty()) {
+            return plain.getBytes(StandardCharsets.UTF_8);
+        }
+        throw new BadInputException(file + ": the Secret has no .dockerconfigjson (a pull Secret is of type "
+                + "kubernetes.io/dockerconfigjson)");
+    }
 
     /** True when the DIR argument is an {@code oci://} reference (the shell passes it through Path, which folds //). */
     static boolean isOci(Path dir) {
@@ -65,8 +97,9 @@ final class OciOptions {
                         + "repository to the source"));
         if (repository.getPullSecret() != null && dockerConfig == null) {
             err.println("modelgate " + command + ": note: ModelSource " + name + " pulls " + repository.getPrefix()
-                    + " with Secret " + repository.getPullSecret().getName() + "; give its .dockerconfigjson with "
-                    + "--docker-config if the registry asks for credentials");
+                    + " with Secret " + repository.getPullSecret().getName() + "; give that Secret (kubectl get secret "
+                    + repository.getPullSecret().getName() + " -o yaml) with --docker-config if the registry asks for "
+                    + "credentials");
         }
         String ca = registryCa == null ? repository.getCaBundle() : null;
         return client(ca == null || ca.isBlank() ? null : ca);
@@ -92,7 +125,7 @@ final class OciOptions {
                 s = s.withCaBundle(sourceCa);
             }
             if (dockerConfig != null) {
-                s = s.withCredentials(RegistryCredentials.fromDockerConfig(Files.readAllBytes(dockerConfig)));
+                s = s.withCredentials(RegistryCredentials.fromDockerConfig(dockerConfigBytes(dockerConfig)));
             }
             return new RegistryClient(s);
         } catch (IOException e) {

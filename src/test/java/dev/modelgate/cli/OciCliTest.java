@@ -220,7 +220,8 @@ class OciCliTest {
                         source.toString(), "-o", tm.toString());
                 assertEquals(0, approve.exitCode(), approve::toString);
                 assertTrue(approve.err().contains("note: ModelSource acme pulls " + host + "/models with Secret "
-                        + "acme-pull; give its .dockerconfigjson with --docker-config"), approve::toString);
+                        + "acme-pull; give that Secret (kubectl get secret acme-pull -o yaml) with --docker-config"),
+                        approve::toString);
                 CliRun verify = CliRun.of("verify", ref, "--model", tm.toString(), "--source", source.toString());
                 assertEquals(0, verify.exitCode(), verify::toString);
 
@@ -244,6 +245,48 @@ class OciCliTest {
             } finally {
                 tls.stop(0);
             }
+        }
+    }
+
+    /** Pull credentials from a docker config.json, or from the pull Secret as kubectl prints it. */
+    @Test
+    void credentialsComeFromAConfigJsonOrThePullSecret() throws Exception {
+        LocalRegistry.requireTools();
+        try (LocalRegistry r = LocalRegistry.start(tmp.resolve("reg"), true)) {
+            System.setProperty(OciOptions.INSECURE_PROPERTY, r.hostPort());
+            OciLayout layout = new OciLayout(tmp.resolve("layout"));
+            String digest = layout.modelPack(OciLayout.files("model.safetensors", WEIGHTS), "v1");
+            r.push(layout, "v1", "models/private");
+            String ref = "oci://" + r.hostPort() + "/models/private@" + digest;
+
+            CliRun anonymous = CliRun.of("approve", ref, "--name", "private", "--source", "acme");
+            assertTrue(anonymous.exitCode() != 0 && anonymous.err().contains("asks for credentials (Basic) and none were given"),
+                    anonymous::toString);
+
+            String auth = java.util.Base64.getEncoder().encodeToString((LocalRegistry.USER + ":" + LocalRegistry.PASSWORD)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String config = "{\"auths\":{\"" + r.hostPort() + "\":{\"auth\":\"" + auth + "\"}}}";
+            Path json = tmp.resolve("config.json");
+            Files.writeString(json, config);
+            CliRun withJson = CliRun.of("approve", ref, "--name", "private", "--source", "acme", "--docker-config",
+                    json.toString());
+            assertEquals(0, withJson.exitCode(), withJson::toString);
+
+            Path secret = tmp.resolve("pull-secret.yaml");
+            Files.writeString(secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: acme-pull}\n"
+                    + "type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: " + java.util.Base64.getEncoder()
+                            .encodeToString(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
+            CliRun withSecret = CliRun.of("approve", ref, "--name", "private", "--source", "acme", "--docker-config",
+                    secret.toString());
+            assertEquals(0, withSecret.exitCode(), withSecret::toString);
+            assertEquals(withJson.out(), withSecret.out());
+
+            Path opaque = tmp.resolve("opaque.yaml");
+            Files.writeString(opaque, "apiVersion: v1\nkind: Secret\nmetadata: {name: x}\ndata: {token: YQ==}\n");
+            CliRun wrong = CliRun.of("approve", ref, "--name", "private", "--source", "acme", "--docker-config",
+                    opaque.toString());
+            assertEquals(2, wrong.exitCode(), wrong::toString);
+            assertTrue(wrong.err().contains("the Secret has no .dockerconfigjson"), wrong::toString);
         }
     }
 }

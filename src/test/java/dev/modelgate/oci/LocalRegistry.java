@@ -24,8 +24,8 @@ public final class LocalRegistry implements AutoCloseable {
 
     static final Path REGISTRY = Path.of("/usr/bin/docker-registry");
     static final Path SKOPEO = Path.of("/usr/bin/skopeo");
-    static final String USER = "puller";
-    static final String PASSWORD = "s3cret-for-tests";
+    public static final String USER = "puller";
+    public static final String PASSWORD = "s3cret-for-tests";
 
     /**
      * Skips the calling test (visibly) when the binaries are missing; under CI=true, where they are always
