@@ -281,6 +281,16 @@ class OperatorReconcileTest {
         client.resources(TrustedModel.class).inNamespace("rev").resource(back).update();
         await().atMost(WAIT).until(() -> client.genericKubernetesResources(PolicyReports.POLICY_REPORT)
                 .inNamespace("rev").withName("modelgate").get() == null);
+
+        // Revoked again, then deleted: a deletion reaches no reconcile, the sweep clears the model's findings.
+        TrustedModel again = cluster.model("rev", "sd15");
+        again.getSpec().setRevoked(revocation);
+        client.resources(TrustedModel.class).inNamespace("rev").resource(again).update();
+        await().atMost(WAIT).until(() -> client.genericKubernetesResources(PolicyReports.POLICY_REPORT)
+                .inNamespace("rev").withName("modelgate").get() != null);
+        client.resources(TrustedModel.class).inNamespace("rev").withName("sd15").delete();
+        await().atMost(WAIT).until(() -> client.genericKubernetesResources(PolicyReports.POLICY_REPORT)
+                .inNamespace("rev").withName("modelgate").get() == null);
     }
 
     @Test
