@@ -63,11 +63,8 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
     static final Duration SWEEP = Duration.ofSeconds(5);
 
     private final AtomicBoolean sweeping = new AtomicBoolean();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "modelgate-deleted-models");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Started with the controller's event sources (not in a field initialiser, which CDI proxies would run too). */
+    private volatile ScheduledExecutorService sweeper;
 
     @Inject
     Clock clock;
@@ -99,6 +96,11 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
                 || tm.getSpec().getSource() == null ? List.of() : List.of(tm.getSpec().getSource()));
         reconciled.countIn(context.getPrimaryCache(), SOURCE_INDEX); // ModelSource status.models, from this cache
         if (sweeping.compareAndSet(false, true)) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "modelgate-deleted-models");
+                t.setDaemon(true);
+                return t;
+            });
             sweeper.scheduleWithFixedDelay(this::forgetDeleted, SWEEP.toMillis(), SWEEP.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
@@ -150,7 +152,10 @@ public class TrustedModelReconciler implements Reconciler<TrustedModel> {
 
     @PreDestroy
     void stopSweeping() {
-        sweeper.shutdownNow();
+        ScheduledExecutorService s = sweeper;
+        if (s != null) {
+            s.shutdownNow();
+        }
     }
 
     /** Whether an update of a ModelSource can change the verdict of the models naming it. */
